@@ -1,0 +1,55 @@
+from http import HTTPStatus
+
+from django.conf import settings
+from django.http import JsonResponse
+
+API_PATH_PREFIXES = ("/api/", "/projects")
+# The HTML documentation pages live under /api/ but are not part of the JSON API.
+DOCS_PATH_PREFIXES = ("/api/docs", "/api/redoc")
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(API_PATH_PREFIXES) and not path.startswith(DOCS_PATH_PREFIXES)
+
+
+def envelope_error(status: int, message: str | None = None) -> JsonResponse:
+    return JsonResponse(
+        {"code": status, "msg": message or HTTPStatus(status).phrase, "data": None},
+        status=status,
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
+
+
+class ApiErrorEnvelopeMiddleware:
+    """Keeps Django's own error pages out of the JSON API.
+
+    DRF's exception handler covers errors raised inside its views; this covers the rest:
+    unknown URLs (404), Django-level 405, an unhandled error (500, DEBUG's technical page
+    included), and request bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (413), which DRF's
+    parsers would otherwise read whole.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_api_path(request.path):
+            return self.get_response(request)
+        try:
+            content_length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return envelope_error(400, "Invalid Content-Length header")
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and content_length > limit:
+            return envelope_error(413, f"Request body larger than {limit} bytes")
+
+        response = self.get_response(request)
+        if response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        enveloped = envelope_error(response.status_code)
+        for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+            if header in response:
+                enveloped[header] = response[header]
+        return enveloped

@@ -1,0 +1,13 @@
+import django_filters
+
+from projects.models import Project
+
+
+class ProjectFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Project.Status.choices)
+    project_type = django_filters.CharFilter()
+    inspiration_id = django_filters.NumberFilter(field_name="inspiration_id", min_value=1)
+
+    class Meta:
+        model = Project
+        fields = ["status", "project_type", "inspiration_id"]

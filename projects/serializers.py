@@ -1,0 +1,88 @@
+from rest_framework import serializers
+
+from assets.models import Asset
+from core.fields import JSONObjectField, LivePrimaryKeyRelatedField
+from inspirations.models import Inspiration
+from projects.models import Project
+from tasks.serializers import TaskSerializer
+
+
+class ProjectListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "name",
+            "project_type",
+            "status",
+            "total_tasks",
+            "completed_tasks",
+            "failed_tasks",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    inspiration_id = serializers.IntegerField(read_only=True, allow_null=True)
+    output_asset_id = serializers.IntegerField(read_only=True, allow_null=True)
+    tasks = TaskSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "name",
+            "project_type",
+            "status",
+            "initial_parameters",
+            "inspiration_id",
+            "score",
+            "score_details",
+            "review_notes",
+            "used_transform_workflow_id",
+            "used_execution_workflow_id",
+            "total_tasks",
+            "completed_tasks",
+            "failed_tasks",
+            "output_asset_id",
+            "created_at",
+            "updated_at",
+            "tasks",
+        ]
+
+
+class ProjectCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    project_type = serializers.CharField(max_length=100)
+    initial_parameters = JSONObjectField(required=False, allow_null=True, default=dict)
+
+
+class ProjectUpdateSerializer(serializers.Serializer):
+    """PUT /projects/{id}: every field optional; only what is sent changes."""
+
+    name = serializers.CharField(max_length=255, required=False)
+    initial_parameters = JSONObjectField(required=False)
+    inspiration_id = LivePrimaryKeyRelatedField(
+        source="inspiration",
+        queryset=Inspiration.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    status = serializers.ChoiceField(choices=Project.Status.choices, required=False)
+    score = serializers.FloatField(required=False, allow_null=True)
+    score_details = JSONObjectField(required=False, allow_null=True)
+    review_notes = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    output_asset_id = LivePrimaryKeyRelatedField(
+        source="output_asset", queryset=Asset.objects.all(), required=False, allow_null=True
+    )
+
+
+class ProjectDeletedSerializer(serializers.Serializer):
+    message = serializers.CharField()
+
+
+class ProjectRegenerateResultSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    project_id = serializers.IntegerField()
+    execution_id = serializers.CharField(allow_null=True)

@@ -1,0 +1,138 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from core.models import LiveManager, LiveQuerySet, SoftDeleteModel
+
+
+class TaskQuerySet(LiveQuerySet):
+    def with_dependency_ids(self):
+        """Prefetch what `Task.dependency_ids` reads: one query for the whole page."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "dependency_links",
+                queryset=TaskDependency.objects.only("id", "task_id", "depends_on_id").order_by(
+                    "depends_on_id"
+                ),
+            )
+        )
+
+
+class TaskManager(LiveManager.from_queryset(TaskQuerySet)):
+    pass
+
+
+class Task(SoftDeleteModel):
+    """One step of a project's graph, run by a remote worker.
+
+    Status transitions: waiting → pending, failed; pending → processing, completed, failed,
+    waiting; processing → completed, failed, pending; failed → pending, processing;
+    completed → pending.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting"  # some dependency is not completed yet
+        PENDING = "pending"  # ready to be claimed
+        PROCESSING = "processing"  # claimed by a worker
+        COMPLETED = "completed"
+        FAILED = "failed"
+
+    TRANSITIONS = {
+        Status.WAITING: frozenset({Status.PENDING, Status.FAILED}),
+        Status.PENDING: frozenset(
+            {Status.PROCESSING, Status.COMPLETED, Status.FAILED, Status.WAITING}
+        ),
+        Status.PROCESSING: frozenset({Status.COMPLETED, Status.FAILED, Status.PENDING}),
+        Status.FAILED: frozenset({Status.PENDING, Status.PROCESSING}),
+        Status.COMPLETED: frozenset({Status.PENDING}),
+    }
+    # Statuses a task may be created with or moved to whose real value its dependencies decide.
+    SCHEDULABLE = frozenset({Status.WAITING, Status.PENDING})
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="tasks")
+    task_type = models.CharField(max_length=100)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    task_input = models.JSONField(default=dict, blank=True)
+    task_output = models.JSONField(null=True, blank=True)
+    platform_account = models.ForeignKey(
+        "accounts.PlatformAccount",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    platform = models.CharField(max_length=32, null=True, blank=True)
+    commit_id = models.CharField(max_length=255, null=True, blank=True)
+    error_message = models.TextField(null=True, blank=True)
+    priority = models.IntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    max_attempts = models.PositiveIntegerField(default=1)
+    worker_id = models.CharField(max_length=255, null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    available_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TaskManager()
+    all_objects = models.Manager.from_queryset(TaskQuerySet)()
+
+    class Meta:
+        ordering = ["id"]
+        base_manager_name = "all_objects"
+        indexes = [
+            models.Index(fields=["project", "status"], name="tasks_task_project_status"),
+            models.Index(fields=["task_type", "status"], name="tasks_task_type_status"),
+            # The claim's scan: ready tasks of a type, best priority first, then oldest.
+            models.Index(
+                F("task_type"),
+                F("priority").desc(),
+                F("id"),
+                name="tasks_task_claim_pending",
+                condition=Q(status="pending", deleted_at__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commit_id"],
+                condition=Q(commit_id__isnull=False, deleted_at__isnull=True),
+                name="%(app_label)s_%(class)s_unique_commit_id",
+                violation_error_message="A task with this commit_id already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_attempts__gte=1),
+                name="%(app_label)s_%(class)s_max_attempts_positive",
+                violation_error_message="max_attempts must be at least 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.task_type} ({self.status})"
+
+    @property
+    def dependency_ids(self) -> list[int]:
+        return [link.depends_on_id for link in self.dependency_links.all()]
+
+
+class TaskDependency(models.Model):
+    """`task` may start only once `depends_on` is completed. Both ends share one project."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="dependency_links")
+    depends_on = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="dependent_links")
+
+    class Meta:
+        ordering = ["task_id", "depends_on_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "depends_on"],
+                name="%(app_label)s_%(class)s_unique_edge",
+                violation_error_message="This dependency already exists.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(task=F("depends_on")),
+                name="%(app_label)s_%(class)s_not_self",
+                violation_error_message="A task cannot depend on itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task_id} after {self.depends_on_id}"

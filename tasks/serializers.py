@@ -1,0 +1,123 @@
+from rest_framework import serializers
+
+from core.fields import IdField, JSONObjectField
+from tasks.models import Task
+from tasks.services import TaskSpec
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    project_id = serializers.IntegerField(read_only=True)
+    platform_account_id = serializers.IntegerField(read_only=True, allow_null=True)
+    dependencies = serializers.ListField(
+        child=serializers.IntegerField(), source="dependency_ids", read_only=True
+    )
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "project_id",
+            "task_type",
+            "status",
+            "dependencies",
+            "task_input",
+            "task_output",
+            "platform_account_id",
+            "platform",
+            "commit_id",
+            "error_message",
+            "priority",
+            "attempts",
+            "max_attempts",
+            "worker_id",
+            "lease_expires_at",
+            "available_at",
+            "started_at",
+            "completed_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class DependencyReferenceField(serializers.Field):
+    """In a batch, a dependency is an existing task's id or another entry's string key."""
+
+    default_error_messages = {"invalid": "Must be a task id (integer) or a key (string)."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and 0 < len(data) <= 100:
+            return data
+        return IdField().run_validation(data) if isinstance(data, int) else self.fail("invalid")
+
+    def to_representation(self, value):
+        return value
+
+
+class TaskFieldsMixin(serializers.Serializer):
+    """What a client may set on a task, at creation or later."""
+
+    task_input = JSONObjectField(required=False)
+    task_output = JSONObjectField(required=False, allow_null=True)
+    platform_account_id = IdField(required=False, allow_null=True)
+    platform = serializers.CharField(max_length=32, required=False, allow_null=True)
+    commit_id = serializers.CharField(max_length=255, required=False, allow_null=True)
+    error_message = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    priority = serializers.IntegerField(min_value=-(2**31), max_value=2**31 - 1, required=False)
+    max_attempts = serializers.IntegerField(min_value=1, max_value=100, required=False)
+
+
+class TaskCreateSerializer(TaskFieldsMixin):
+    project_id = IdField()
+    task_type = serializers.CharField(max_length=100)
+    status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
+    dependencies = serializers.ListField(child=IdField(), required=False, max_length=1000)
+
+    def to_spec(self, label: str = "") -> TaskSpec:
+        return TaskSpec(**self.validated_data, label=label)
+
+
+class TaskBatchEntrySerializer(TaskCreateSerializer):
+    key = serializers.CharField(max_length=100, required=False)
+    dependencies = serializers.ListField(
+        child=DependencyReferenceField(), required=False, max_length=1000
+    )
+
+
+class TaskBatchCreateSerializer(serializers.Serializer):
+    tasks = TaskBatchEntrySerializer(many=True, allow_empty=False, max_length=1000)
+
+    def to_specs(self) -> list[TaskSpec]:
+        return [
+            TaskSpec(**entry, label=f"tasks[{index}]")
+            for index, entry in enumerate(self.validated_data["tasks"])
+        ]
+
+
+class TaskClaimSerializer(serializers.Serializer):
+    task_types = serializers.ListField(
+        child=serializers.CharField(max_length=100), allow_empty=False, max_length=100
+    )
+    worker_id = serializers.CharField(max_length=255, required=False, allow_null=True)
+
+
+class TaskUpdateSerializer(TaskFieldsMixin):
+    """PATCH /api/tasks/{id}: only what is sent changes; `dependencies` replaces the set."""
+
+    status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
+    dependencies = serializers.ListField(child=IdField(), required=False, max_length=1000)
+
+
+class TaskReportSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
+    task_output = JSONObjectField(required=False, allow_null=True)
+    error_message = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+
+
+class TaskUpdateByCommitIdSerializer(TaskReportSerializer):
+    commit_id = serializers.CharField(max_length=255)
+
+
+class TaskBatchUpdateSerializer(TaskReportSerializer):
+    commit_ids = serializers.ListField(
+        child=serializers.CharField(max_length=255), allow_empty=False, max_length=1000
+    )

@@ -1,0 +1,556 @@
+"""Every change to tasks: creation of graphs, claims, reports, dependencies, re-queues.
+
+Each public function runs in one transaction and leaves three things exact when it returns:
+- the DAG invariant: a waiting task never has all its dependencies completed, and a pending
+  one has them all (promotion and demotion are set-based UPDATEs, not loops of saves);
+- the project's counters (total/completed/failed), moved with F-expressions so that
+  concurrent reports never lose an increment;
+- the project's status, derived from those counters (`sync_project_statuses`).
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from accounts.models import PlatformAccount
+from core.exceptions import ApplicationError
+from core.transitions import check_transition
+from projects.models import Project
+from tasks.models import Task, TaskDependency
+
+Status = Task.Status
+
+
+@dataclass
+class TaskSpec:
+    """A task to create. `dependencies` holds ids of existing tasks and, inside a batch, the
+    string keys of other specs of the same batch. `label` prefixes error messages
+    ("tasks[2]") so that the client knows which entry was refused."""
+
+    project_id: int
+    task_type: str
+    key: str | None = None
+    dependencies: Sequence[int | str] = ()
+    status: str | None = None
+    task_input: dict = field(default_factory=dict)
+    task_output: dict | None = None
+    platform_account_id: int | None = None
+    platform: str | None = None
+    commit_id: str | None = None
+    error_message: str | None = None
+    priority: int = 0
+    max_attempts: int = 1
+    label: str = ""
+
+    def error(self, field_name: str, message: str) -> ApplicationError:
+        prefix = f"{self.label}." if self.label else ""
+        return ApplicationError(f"{prefix}{field_name}: {message}")
+
+
+# --- creation -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tasks_create(specs: Sequence[TaskSpec]) -> list[Task]:
+    """Create tasks and their dependency rows, all or nothing; returns them in input order."""
+    if not specs:
+        return []
+    now = timezone.now()
+    _check_projects_exist(specs)
+    _check_accounts_exist(specs)
+    _check_commit_ids_free(specs)
+    by_key = _index_by_key(specs)
+    existing = _lock_existing_dependencies(specs)
+    order = _topological_order(specs, by_key)
+
+    status_of: dict[int, str] = {}  # index in specs -> status to create with
+    for index in order:
+        spec = specs[index]
+        all_done = all(
+            (existing[dep]["status"] if isinstance(dep, int) else status_of[by_key[dep]])
+            == Status.COMPLETED
+            for dep in spec.dependencies
+        )
+        if spec.status is None or spec.status in Task.SCHEDULABLE:
+            status_of[index] = Status.PENDING if all_done else Status.WAITING
+        else:
+            status_of[index] = spec.status
+
+    tasks = [_new_task(spec, status_of[index], now) for index, spec in enumerate(specs)]
+    try:
+        Task.objects.bulk_create(tasks)
+    except IntegrityError:
+        # Another request took a commit_id between our check and the insert.
+        raise ApplicationError("commit_id: A task with this commit_id already exists.") from None
+
+    links = []
+    for task, spec in zip(tasks, specs, strict=True):
+        for dep in dict.fromkeys(spec.dependencies):
+            depends_on_id = dep if isinstance(dep, int) else tasks[by_key[dep]].id
+            links.append(TaskDependency(task_id=task.id, depends_on_id=depends_on_id))
+    TaskDependency.objects.bulk_create(links)
+
+    deltas: dict[int, Counter] = defaultdict(Counter)
+    for task in tasks:
+        deltas[task.project_id]["total_tasks"] += 1
+        deltas[task.project_id].update(_counted(task.status))
+    _apply_counter_deltas(deltas)
+    sync_project_statuses(deltas.keys())
+    return list(Task.objects.filter(id__in=[t.id for t in tasks]).with_dependency_ids())
+
+
+def _new_task(spec: TaskSpec, status: str, now) -> Task:
+    return Task(
+        project_id=spec.project_id,
+        task_type=spec.task_type,
+        status=status,
+        task_input=spec.task_input or {},
+        task_output=spec.task_output,
+        platform_account_id=spec.platform_account_id,
+        platform=spec.platform,
+        commit_id=spec.commit_id,
+        error_message=spec.error_message,
+        priority=spec.priority,
+        max_attempts=spec.max_attempts,
+        available_at=now,
+        created_at=now,
+        started_at=now if status in (Status.PROCESSING, Status.COMPLETED) else None,
+        completed_at=now if status == Status.COMPLETED else None,
+    )
+
+
+def _check_projects_exist(specs: Sequence[TaskSpec]) -> None:
+    wanted = {spec.project_id for spec in specs}
+    found = set(Project.objects.filter(id__in=wanted).values_list("id", flat=True))
+    for spec in specs:
+        if spec.project_id not in found:
+            raise spec.error("project_id", f"Project {spec.project_id} not found.")
+
+
+def _check_accounts_exist(specs: Sequence[TaskSpec]) -> None:
+    wanted = {spec.platform_account_id for spec in specs} - {None}
+    if not wanted:
+        return
+    found = set(PlatformAccount.objects.filter(id__in=wanted).values_list("id", flat=True))
+    for spec in specs:
+        if spec.platform_account_id is not None and spec.platform_account_id not in found:
+            raise spec.error(
+                "platform_account_id", f"Platform account {spec.platform_account_id} not found."
+            )
+
+
+def _check_commit_ids_free(specs: Sequence[TaskSpec]) -> None:
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.commit_id is None:
+            continue
+        if spec.commit_id in seen:
+            raise spec.error("commit_id", f"commit_id {spec.commit_id!r} appears twice.")
+        seen.add(spec.commit_id)
+    taken = set(Task.objects.filter(commit_id__in=seen).values_list("commit_id", flat=True))
+    for spec in specs:
+        if spec.commit_id in taken:
+            raise spec.error("commit_id", "A task with this commit_id already exists.")
+
+
+def _index_by_key(specs: Sequence[TaskSpec]) -> dict[str, int]:
+    by_key: dict[str, int] = {}
+    for index, spec in enumerate(specs):
+        if spec.key is None:
+            continue
+        if spec.key in by_key:
+            raise spec.error("key", f"Key {spec.key!r} is used by more than one task.")
+        by_key[spec.key] = index
+    for spec in specs:
+        for dep in spec.dependencies:
+            if isinstance(dep, str):
+                if dep not in by_key:
+                    raise spec.error("dependencies", f"No task with key {dep!r} in this request.")
+                if specs[by_key[dep]].project_id != spec.project_id:
+                    raise spec.error("dependencies", f"Task {dep!r} belongs to another project.")
+    return by_key
+
+
+def _lock_existing_dependencies(specs: Sequence[TaskSpec]) -> dict[int, dict]:
+    """Read (and lock) the existing tasks the new ones depend on.
+
+    The lock matters: a dependency completing concurrently would otherwise run its promotion
+    before our insert commits and leave the new task waiting for good.
+    """
+    wanted = {dep for spec in specs for dep in spec.dependencies if isinstance(dep, int)}
+    if not wanted:
+        return {}
+    rows = {
+        row["id"]: row
+        for row in Task.objects.filter(id__in=wanted)
+        .order_by("id")
+        .select_for_update()
+        .values("id", "project_id", "status")
+    }
+    for spec in specs:
+        for dep in spec.dependencies:
+            if not isinstance(dep, int):
+                continue
+            if dep not in rows:
+                raise spec.error("dependencies", f"Task {dep} not found.")
+            if rows[dep]["project_id"] != spec.project_id:
+                raise spec.error("dependencies", f"Task {dep} belongs to another project.")
+    return rows
+
+
+def _topological_order(specs: Sequence[TaskSpec], by_key: dict[str, int]) -> list[int]:
+    """Order the specs so that each comes after the specs it depends on; refuse cycles.
+
+    Existing tasks never depend on new ones, so a cycle can only run through the request.
+    """
+    dependents: dict[int, list[int]] = defaultdict(list)
+    missing = [0] * len(specs)
+    for index, spec in enumerate(specs):
+        for dep in set(spec.dependencies):
+            if isinstance(dep, str):
+                dependents[by_key[dep]].append(index)
+                missing[index] += 1
+    ready = [index for index, count in enumerate(missing) if count == 0]
+    order = []
+    while ready:
+        index = ready.pop()
+        order.append(index)
+        for dependent in dependents[index]:
+            missing[dependent] -= 1
+            if missing[dependent] == 0:
+                ready.append(dependent)
+    if len(order) < len(specs):
+        stuck = [index for index, count in enumerate(missing) if count]
+        keys = ", ".join(repr(specs[index].key) for index in stuck)
+        raise specs[stuck[0]].error("dependencies", f"Dependency cycle among tasks {keys}.")
+    return order
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_claim(*, task_types: Sequence[str], worker_id: str | None = None) -> Task | None:
+    """Hand the best ready task of these types to one worker, or None when there is none."""
+    now = timezone.now()
+    # SKIP LOCKED: concurrent claimers pass over the row another claim holds instead of
+    # waiting for it, so no task goes to two workers and no worker queues behind another.
+    # (SQLite has no row locks; its IMMEDIATE transactions serialise claims instead.)
+    task = (
+        Task.objects.filter(status=Status.PENDING, task_type__in=task_types, available_at__lte=now)
+        .order_by("-priority", "id")
+        .select_for_update(skip_locked=True)
+        .first()
+    )
+    if task is None:
+        return None
+    task.status = Status.PROCESSING
+    task.started_at = now
+    task.attempts += 1
+    task.worker_id = worker_id
+    task.lease_expires_at = now + timedelta(seconds=settings.TASK_DEFAULT_LEASE_SECONDS)
+    task.save(
+        update_fields=[
+            "status",
+            "started_at",
+            "attempts",
+            "worker_id",
+            "lease_expires_at",
+            "updated_at",
+        ]
+    )
+    # The first claim starts the project; a conditional UPDATE, so racing claims agree.
+    Project.objects.filter(id=task.project_id, status=Project.Status.PENDING).update(
+        status=Project.Status.PROCESSING, updated_at=now
+    )
+    return task
+
+
+# --- reports and edits ----------------------------------------------------------------------
+
+REPORTABLE_FIELDS = (
+    "task_output",
+    "error_message",
+    "commit_id",
+    "task_input",
+    "priority",
+    "max_attempts",
+    "platform",
+    "platform_account_id",
+)
+
+
+@transaction.atomic
+def task_update(*, task_id: int, status: str | None = None, **changes) -> Task:
+    """Change one task's status and fields (the PATCH of the API and of n8n callbacks)."""
+    task = _lock_tasks(Q(id=task_id), not_found="Task not found")[0]
+    dependencies = changes.pop("dependencies", None)
+    if dependencies is not None:
+        _replace_dependencies(task, dependencies)
+        if status is None and task.status in Task.SCHEDULABLE:
+            status = task.status  # re-derive waiting/pending against the new dependencies
+    _update_locked_tasks([task], status=status, changes=changes)
+    return Task.objects.with_dependency_ids().get(id=task.id)
+
+
+@transaction.atomic
+def task_update_by_commit_id(*, commit_id: str, status: str | None = None, **changes) -> Task:
+    """Report on the task that carries this external job id."""
+    task = _lock_tasks(Q(commit_id=commit_id), not_found="Task not found")[0]
+    _update_locked_tasks([task], status=status, changes=changes)
+    return Task.objects.with_dependency_ids().get(id=task.id)
+
+
+@transaction.atomic
+def tasks_update_by_commit_ids(
+    *, commit_ids: Sequence[str], status: str | None = None, **changes
+) -> list[Task]:
+    """Report on many tasks at once, all or nothing; unknown commit ids are a 404 naming them."""
+    wanted = list(dict.fromkeys(commit_ids))
+    tasks = _lock_tasks(Q(commit_id__in=wanted), not_found=None)
+    missing = [commit_id for commit_id in wanted if commit_id not in {t.commit_id for t in tasks}]
+    if missing:
+        raise ApplicationError(
+            f"Tasks not found for commit_ids: {', '.join(missing)}",
+            status_code=404,
+            data={"missing_commit_ids": missing},
+        )
+    _update_locked_tasks(tasks, status=status, changes=changes)
+    return list(Task.objects.filter(id__in=[t.id for t in tasks]).with_dependency_ids())
+
+
+def _lock_tasks(condition: Q, *, not_found: str | None) -> list[Task]:
+    # Ordered by id so that two batch reports over overlapping tasks cannot deadlock.
+    tasks = list(Task.objects.filter(condition).order_by("id").select_for_update())
+    if not tasks and not_found:
+        raise ApplicationError(not_found, status_code=404)
+    return tasks
+
+
+def _update_locked_tasks(tasks: list[Task], *, status: str | None, changes: dict) -> None:
+    now = timezone.now()
+    if "commit_id" in changes and changes["commit_id"] is not None:
+        if len(tasks) > 1:
+            raise ApplicationError("commit_id: One commit_id cannot name several tasks.")
+        clash = Task.objects.filter(commit_id=changes["commit_id"]).exclude(id=tasks[0].id)
+        if clash.exists():
+            raise ApplicationError("commit_id: A task with this commit_id already exists.")
+    account_id = changes.get("platform_account_id")
+    if account_id is not None and not PlatformAccount.objects.filter(id=account_id).exists():
+        raise ApplicationError(f"platform_account_id: Platform account {account_id} not found.")
+
+    blocked = set()
+    if status in Task.SCHEDULABLE:
+        blocked = _ids_with_unfinished_dependencies([t.id for t in tasks])
+
+    deltas: dict[int, Counter] = defaultdict(Counter)
+    newly_completed, no_longer_completed = [], []
+    fields = {"updated_at", *changes}
+    for task in tasks:
+        old = task.status
+        new = old
+        if status is not None:
+            check_transition(Task.TRANSITIONS, old, status)
+            new = status
+            # Waiting or pending is for the dependencies to decide, not the client.
+            if status in Task.SCHEDULABLE:
+                new = Status.WAITING if task.id in blocked else Status.PENDING
+        task.updated_at = now  # bulk_update does not apply auto_now
+        for name, value in changes.items():
+            setattr(task, name, value)
+        if new == old:
+            continue
+        task.status = new
+        fields.add("status")
+        _stamp(task, new, now, fields)
+        deltas[task.project_id].subtract(_counted(old))
+        deltas[task.project_id].update(_counted(new))
+        if new == Status.COMPLETED:
+            newly_completed.append(task.id)
+        elif old == Status.COMPLETED:
+            no_longer_completed.append(task.id)
+
+    Task.objects.bulk_update(tasks, sorted(fields))
+    _promote_dependents(newly_completed, now)
+    _demote_dependents(no_longer_completed, now)
+    _apply_counter_deltas(deltas)
+    sync_project_statuses({task.project_id for task in tasks})
+
+
+def _stamp(task: Task, new: str, now, fields: set[str]) -> None:
+    """The timestamps and lease that follow from entering a status."""
+    if new == Status.PROCESSING:
+        task.started_at = now
+        fields.add("started_at")
+    else:
+        task.worker_id = None
+        task.lease_expires_at = None
+        fields.update({"worker_id", "lease_expires_at"})
+    if new == Status.COMPLETED:
+        task.completed_at = now
+        fields.add("completed_at")
+    elif new in Task.SCHEDULABLE:
+        task.completed_at = None
+        fields.add("completed_at")
+
+
+def _counted(status: str) -> Counter:
+    if status == Status.COMPLETED:
+        return Counter(completed_tasks=1)
+    if status == Status.FAILED:
+        return Counter(failed_tasks=1)
+    return Counter()
+
+
+def _ids_with_unfinished_dependencies(task_ids: Iterable[int]) -> set[int]:
+    return set(
+        TaskDependency.objects.filter(task_id__in=task_ids)
+        .exclude(depends_on__status=Status.COMPLETED)
+        .values_list("task_id", flat=True)
+    )
+
+
+def _promote_dependents(completed_ids: list[int], now) -> None:
+    """Waiting tasks whose last unfinished dependency just completed become pending."""
+    if not completed_ids:
+        return
+    unfinished = TaskDependency.objects.filter(task_id=OuterRef("pk")).exclude(
+        depends_on__status=Status.COMPLETED
+    )
+    Task.objects.filter(
+        status=Status.WAITING,
+        id__in=TaskDependency.objects.filter(depends_on_id__in=completed_ids).values("task_id"),
+    ).exclude(Exists(unfinished)).update(status=Status.PENDING, available_at=now, updated_at=now)
+
+
+def _demote_dependents(reopened_ids: list[int], now) -> None:
+    """Pending tasks that depend on a task no longer completed go back to waiting."""
+    if not reopened_ids:
+        return
+    Task.objects.filter(
+        status=Status.PENDING,
+        id__in=TaskDependency.objects.filter(depends_on_id__in=reopened_ids).values("task_id"),
+    ).update(status=Status.WAITING, updated_at=now)
+
+
+# --- dependencies ---------------------------------------------------------------------------
+
+
+def _replace_dependencies(task: Task, dependency_ids: Sequence[int]) -> None:
+    """Give a task a new set of dependencies: same project, existing, and no cycle."""
+    wanted = set(dependency_ids)
+    if task.id in wanted:
+        raise ApplicationError("dependencies: A task cannot depend on itself.")
+    # Locking the project row serialises graph edits of one project, so two concurrent
+    # edits cannot each pass the cycle check and together close a loop.
+    Project.objects.select_for_update().filter(id=task.project_id).first()
+    found = dict(Task.objects.filter(id__in=wanted).values_list("id", "project_id"))
+    for dep in sorted(wanted):
+        if dep not in found:
+            raise ApplicationError(f"dependencies: Task {dep} not found.")
+        if found[dep] != task.project_id:
+            raise ApplicationError(f"dependencies: Task {dep} belongs to another project.")
+    edges = defaultdict(set)
+    for task_id, depends_on_id in TaskDependency.objects.filter(
+        task__project_id=task.project_id
+    ).values_list("task_id", "depends_on_id"):
+        edges[task_id].add(depends_on_id)
+    # Adding "task after dep" closes a cycle exactly when dep already (transitively) waits
+    # for task.
+    stack, seen = list(wanted), set()
+    while stack:
+        current = stack.pop()
+        if current == task.id:
+            raise ApplicationError("dependencies: These dependencies would create a cycle.")
+        if current not in seen:
+            seen.add(current)
+            stack.extend(edges[current])
+    TaskDependency.objects.filter(task=task).exclude(depends_on_id__in=wanted).delete()
+    TaskDependency.objects.bulk_create(
+        [TaskDependency(task=task, depends_on_id=dep) for dep in wanted - edges[task.id]]
+    )
+
+
+# --- project bookkeeping --------------------------------------------------------------------
+
+
+def _apply_counter_deltas(deltas: dict[int, Counter]) -> None:
+    for project_id, delta in deltas.items():
+        increments = {name: F(name) + amount for name, amount in delta.items() if amount}
+        if increments:
+            Project.all_objects.filter(id=project_id).update(
+                **increments, updated_at=timezone.now()
+            )
+
+
+def sync_project_statuses(project_ids: Iterable[int]) -> None:
+    """Derive each project's status from its tasks, in one conditional UPDATE.
+
+    A task failed for good fails the project; all tasks completed complete it; a project
+    that was completed or failed and has open tasks again goes back to processing (or
+    pending if none has started); the first started task moves a pending project on.
+    """
+    project_ids = list(project_ids)
+    if not project_ids:
+        return
+    P = Project.Status
+    started = Exists(
+        Task.objects.filter(
+            project_id=OuterRef("pk"), status__in=[Status.PROCESSING, Status.COMPLETED]
+        )
+    )
+    derived = Case(
+        When(failed_tasks__gt=0, then=Value(P.FAILED)),
+        When(total_tasks__gt=0, completed_tasks=F("total_tasks"), then=Value(P.COMPLETED)),
+        When(Q(status__in=[P.PENDING, P.COMPLETED, P.FAILED]) & started, then=Value(P.PROCESSING)),
+        When(status__in=[P.COMPLETED, P.FAILED], then=Value(P.PENDING)),
+        default=F("status"),
+    )
+    Project.all_objects.filter(id__in=project_ids).alias(derived=derived).exclude(
+        status=F("derived")
+    ).update(status=derived, updated_at=timezone.now())
+
+
+# --- whole graphs ---------------------------------------------------------------------------
+
+
+def tasks_requeue_project(project: Project) -> None:
+    """Put every task of the project back to its start: roots pending, the rest waiting."""
+    now = timezone.now()
+    tasks = Task.objects.filter(project=project)
+    has_dependencies = Exists(TaskDependency.objects.filter(task_id=OuterRef("pk")))
+    tasks.update(
+        status=Case(
+            When(has_dependencies, then=Value(Status.WAITING)), default=Value(Status.PENDING)
+        ),
+        task_output=None,
+        error_message=None,
+        attempts=0,
+        worker_id=None,
+        lease_expires_at=None,
+        started_at=None,
+        completed_at=None,
+        available_at=now,
+        updated_at=now,
+    )
+    Project.all_objects.filter(id=project.id).update(
+        total_tasks=tasks.count(), completed_tasks=0, failed_tasks=0, updated_at=now
+    )
+
+
+def project_recount_tasks(project: Project) -> None:
+    """Recompute the counters from the live tasks (for repairs after manual database edits)."""
+    counts = Counter(Task.objects.filter(project=project).values_list("status", flat=True))
+    Project.all_objects.filter(id=project.id).update(
+        total_tasks=sum(counts.values()),
+        completed_tasks=counts[Status.COMPLETED],
+        failed_tasks=counts[Status.FAILED],
+        updated_at=timezone.now(),
+    )
+    sync_project_statuses([project.id])
