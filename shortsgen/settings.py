@@ -132,7 +132,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # A file, not memory, so that the concurrency tests' threads share one test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
+    _sqlite_name = Path(DATABASES["default"]["NAME"]).name
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test_{_sqlite_name}")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
