@@ -1,1 +1,7 @@
-urlpatterns = []
+from assets.views import AssetViewSet
+from core.routers import OptionalSlashRouter
+
+router = OptionalSlashRouter()
+router.register("assets", AssetViewSet, basename="asset")
+
+urlpatterns = router.urls

@@ -1,0 +1,109 @@
+"""Every change to assets. Each function runs in one transaction."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assets.models import DUPLICATE_FILE_HASH_MESSAGE, Asset
+from core.exceptions import ApplicationError, NotFoundError
+
+ASSET_NOT_FOUND = "Asset not found"
+
+
+@transaction.atomic
+def asset_create(
+    *,
+    name: str,
+    asset_type: str,
+    description: str | None = None,
+    storage_path: str | None = None,
+    asset_metadata: dict | None = None,
+    duration_seconds: float | None = None,
+    source: str | None = None,
+    visibility: str = Asset.Visibility.PRIVATE,
+    status: str = Asset.Status.PENDING_ANALYSIS,
+    file_hash: str | None = None,
+    original_filename: str | None = None,
+) -> tuple[Asset, bool]:
+    """Create an asset, or return the live asset with the same file_hash (created=False)."""
+    if file_hash is not None:
+        existing = Asset.objects.filter(file_hash=file_hash).first()
+        if existing is not None:
+            return existing, False
+    asset = Asset(
+        name=name,
+        asset_type=asset_type,
+        description=description,
+        storage_path=storage_path,
+        asset_metadata=asset_metadata or {},
+        duration_seconds=duration_seconds,
+        source=source,
+        visibility=visibility,
+        status=status,
+        file_hash=file_hash,
+        original_filename=original_filename,
+    )
+    try:
+        # A savepoint: when a concurrent request inserts the same hash first, PostgreSQL
+        # aborts only this INSERT and the transaction can still read the winner's row.
+        with transaction.atomic():
+            asset.save(force_insert=True)
+    except IntegrityError:
+        existing = Asset.objects.filter(file_hash=file_hash).first() if file_hash else None
+        if existing is None:
+            raise
+        return existing, False
+    return asset, True
+
+
+@transaction.atomic
+def asset_update(*, asset: Asset, **fields) -> Asset:
+    """Change the given fields of a live asset; its file_hash must stay unique among live ones."""
+    asset = _lock_live(asset.pk)
+    new_hash = fields.get("file_hash")
+    if new_hash and Asset.objects.filter(file_hash=new_hash).exclude(pk=asset.pk).exists():
+        raise ApplicationError(f"file_hash: {DUPLICATE_FILE_HASH_MESSAGE}")
+    for name, value in fields.items():
+        setattr(asset, name, value)
+    try:
+        with transaction.atomic():
+            asset.save()
+    except IntegrityError:
+        # Another request gave a live asset this hash between our check and the save.
+        raise ApplicationError(f"file_hash: {DUPLICATE_FILE_HASH_MESSAGE}") from None
+    return asset
+
+
+@transaction.atomic
+def asset_delete(*, asset: Asset) -> None:
+    """Soft-delete the asset: it disappears from the API and frees its file_hash."""
+    now = timezone.now()
+    Asset.objects.filter(pk=asset.pk).update(deleted_at=now, updated_at=now)
+
+
+@transaction.atomic
+def asset_restore(*, asset: Asset) -> Asset:
+    """Bring a soft-deleted asset back, unless a live asset has taken its file_hash since."""
+    asset = Asset.all_objects.select_for_update().get(pk=asset.pk)
+    if asset.deleted_at is None:
+        return asset
+    if asset.file_hash and Asset.objects.filter(file_hash=asset.file_hash).exists():
+        raise ApplicationError(
+            f"Asset {asset.pk} cannot be restored: a live asset has its file_hash."
+        )
+    asset.deleted_at = None
+    try:
+        with transaction.atomic():
+            asset.save(update_fields=["deleted_at", "updated_at"])
+    except IntegrityError:
+        raise ApplicationError(
+            f"Asset {asset.pk} cannot be restored: a live asset has its file_hash."
+        ) from None
+    return asset
+
+
+def _lock_live(asset_id: int) -> Asset:
+    asset = Asset.objects.select_for_update().filter(pk=asset_id).first()
+    if asset is None:
+        # Soft-deleted by a concurrent request since the view looked it up.
+        raise NotFoundError(ASSET_NOT_FOUND)
+    return asset
