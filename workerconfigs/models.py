@@ -1,0 +1,58 @@
+from django.db import models
+from django.db.models import F
+
+from core.models import TimestampedModel
+
+
+class WorkerConfig(TimestampedModel):
+    """Settings a kind of worker runs with. Never deleted: DELETE deactivates it.
+
+    Tasks pick configs through TaskConfig; the worker receives each config's `config_data`
+    merged with the task's override (see services.tasks_merged_configs).
+    """
+
+    config_name = models.CharField(max_length=255)
+    config_type = models.CharField(max_length=100)
+    worker_type = models.CharField(max_length=100)
+    config_data = models.JSONField(default=dict, blank=True)
+    description = models.TextField(null=True, blank=True)
+    # Higher first: in lists, and in the order a task's configs are handed to the worker.
+    priority = models.IntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-priority", "id"]
+        indexes = [
+            # The default list: active configs of a worker type, best priority first.
+            models.Index(
+                F("is_active"),
+                F("worker_type"),
+                F("priority").desc(),
+                F("id"),
+                name="workerconfigs_active_type_prio",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.config_name} ({self.worker_type})"
+
+
+class TaskConfig(TimestampedModel):
+    """A worker config chosen for one task, with the task's own values on top of it."""
+
+    task = models.ForeignKey("tasks.Task", on_delete=models.CASCADE, related_name="config_links")
+    config = models.ForeignKey(WorkerConfig, on_delete=models.CASCADE, related_name="task_links")
+    override_data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["task_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "config"],
+                name="%(app_label)s_%(class)s_unique_task_config",
+                violation_error_message="This worker config is already assigned to this task.",
+            )
+        ]
+
+    def __str__(self):
+        return f"task {self.task_id} ← config {self.config_id}"

@@ -1,0 +1,87 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.lookups import get_or_404
+from workerconfigs import services
+from workerconfigs.filters import WorkerConfigFilter
+from workerconfigs.models import WorkerConfig
+from workerconfigs.serializers import (
+    TaskConfigAssignSerializer,
+    TaskConfigSerializer,
+    TaskMergedConfigsSerializer,
+    WorkerConfigCreateSerializer,
+    WorkerConfigDeactivatedSerializer,
+    WorkerConfigSerializer,
+    WorkerConfigUpdateSerializer,
+)
+
+TASK_ID = OpenApiParameter("task_id", int, OpenApiParameter.PATH)
+
+
+class WorkerConfigViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = WorkerConfig.objects.order_by("-priority", "id")
+    serializer_class = WorkerConfigSerializer
+    filterset_class = WorkerConfigFilter
+    lookup_value_regex = "[0-9]+"
+
+    def get_object(self):
+        # Any config, active or not: DELETE only deactivates.
+        return get_or_404(self.get_queryset(), self.kwargs["pk"], services.WORKER_CONFIG_NOT_FOUND)
+
+    @extend_schema(
+        description="Active configs only unless `is_active` is given; highest priority first."
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, pk=None):
+        return Response(WorkerConfigSerializer(self.get_object()).data)
+
+    @extend_schema(request=WorkerConfigCreateSerializer, responses={201: WorkerConfigSerializer})
+    def create(self, request):
+        params = WorkerConfigCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        config = services.worker_config_create(**params.validated_data)
+        return Response(WorkerConfigSerializer(config).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WorkerConfigUpdateSerializer, responses=WorkerConfigSerializer)
+    def update(self, request, pk=None):
+        params = WorkerConfigUpdateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        config = services.worker_config_update(config=self.get_object(), **params.validated_data)
+        return Response(WorkerConfigSerializer(config).data)
+
+    @extend_schema(
+        description="Soft delete: sets is_active to false; the config stays readable.",
+        responses={200: WorkerConfigDeactivatedSerializer},
+    )
+    def destroy(self, request, pk=None):
+        services.worker_config_deactivate(config=self.get_object())
+        return Response({"message": "Worker config deactivated"})
+
+    @extend_schema(
+        parameters=[TASK_ID],
+        request=TaskConfigAssignSerializer,
+        responses=TaskConfigSerializer(many=True),
+        filters=False,
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path=r"tasks/(?P<task_id>[0-9]+)/assign",
+        pagination_class=None,
+    )
+    def assign(self, request, task_id=None):
+        params = TaskConfigAssignSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        links = services.task_configs_assign(task_id=int(task_id), **params.validated_data)
+        return Response(TaskConfigSerializer(links, many=True).data)
+
+    @extend_schema(parameters=[TASK_ID], responses=TaskMergedConfigsSerializer, filters=False)
+    @action(detail=False, methods=["get"], url_path=r"tasks/(?P<task_id>[0-9]+)/configs")
+    def task_configs(self, request, task_id=None):
+        services.get_task_or_404(task_id)
+        configs = services.task_merged_configs(int(task_id))
+        return Response({"task_id": int(task_id), "configs": configs})
