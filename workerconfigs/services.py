@@ -70,11 +70,7 @@ def worker_config_deactivate(*, config: WorkerConfig) -> None:
 def task_configs_assign(
     *, task_id: int, config_ids: Sequence[int], override_data: dict | None = None
 ) -> list[TaskConfig]:
-    """Link active configs to a task; `override_data` replaces the override of each link.
-
-    Assigning a config again updates its link, never duplicates it. Returns the links in
-    the order of `config_ids`.
-    """
+    """Link active configs to a task (all or nothing); returns the links in request order."""
     get_task_or_404(task_id)
     wanted = list(dict.fromkeys(config_ids))
     active = dict(WorkerConfig.objects.filter(id__in=wanted).values_list("id", "is_active"))
@@ -89,8 +85,9 @@ def task_configs_assign(
         raise ApplicationError("config_ids: " + "; ".join(problems) + ".")
 
     now = timezone.now()
-    # One upsert: a concurrent assign of the same pair updates the row instead of failing
-    # on the unique constraint, and created_at keeps the first assignment's time.
+    # `override_data` replaces the override of every listed link, new or not. One upsert:
+    # a concurrent assign of the same pair updates the row instead of failing on the
+    # unique constraint, and created_at keeps the first assignment's time.
     TaskConfig.objects.bulk_create(
         [
             TaskConfig(
@@ -124,8 +121,7 @@ def merge_config_data(base: dict, override: dict) -> dict:
 
 
 def tasks_merged_configs(task_ids: Iterable[int]) -> dict[int, list[dict]]:
-    """For each task, its active configs with the override merged in, by priority (highest
-    first, then config id); one query however many tasks and configs."""
+    """Each task's active configs, override merged in, highest priority first; one query."""
     task_ids = list(task_ids)
     result: dict[int, list[dict]] = defaultdict(list)
     links = (

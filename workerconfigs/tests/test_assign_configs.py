@@ -87,6 +87,11 @@ def test_unknown_task_is_a_404_and_nothing_is_written(api, make_config):
     assert not TaskConfig.objects.exists()
 
 
+def test_task_id_beyond_bigint_is_a_404(api, make_config):
+    response = assign(api, 2**63, {"config_ids": [make_config().id]})
+    assert error(response, 404) == "Task not found"
+
+
 def test_deleted_task_is_a_404(api, make_task, make_config):
     task, config = make_task(), make_config()
     Task.all_objects.filter(id=task.id).update(deleted_at=task.created_at)

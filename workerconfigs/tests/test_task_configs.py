@@ -94,6 +94,10 @@ def test_unknown_task_is_a_404(api):
     assert error(api.get("/api/worker-configs/tasks/123456/configs"), 404) == "Task not found"
 
 
+def test_task_id_beyond_bigint_is_a_404(api):
+    assert error(api.get(f"/api/worker-configs/tasks/{2**63}/configs"), 404) == "Task not found"
+
+
 def test_deleted_task_is_a_404(api, make_task):
     task = make_task()
     Task.all_objects.filter(id=task.id).update(deleted_at=task.created_at)
