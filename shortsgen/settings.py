@@ -204,6 +204,11 @@ SPECTACULAR_SETTINGS = {
 # Task claims: the lease a worker gets when it does not ask for one (seconds).
 TASK_DEFAULT_LEASE_SECONDS = env_int("SHORTSGEN_TASK_LEASE_SECONDS", 300)
 
+# Fernet keys that encrypt platform-account credentials at rest, comma-separated: the first
+# encrypts, all of them decrypt (key rotation). Unset: a key derived from SECRET_KEY, for
+# development and tests only (see accounts/crypto.py).
+CREDENTIALS_KEY = env_str("SHORTSGEN_CREDENTIALS_KEY")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

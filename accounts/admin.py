@@ -1,0 +1,177 @@
+import json
+
+from django import forms
+from django.contrib import admin, messages
+
+from accounts import services
+from accounts.crypto import CredentialsDecryptionError, decrypt_credentials, mask_credentials
+from accounts.models import PlatformAccount
+from core.exceptions import ApplicationError
+
+
+class DeletedListFilter(admin.SimpleListFilter):
+    title = "deleted"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Live"), ("yes", "Deleted")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.live()
+        if self.value() == "yes":
+            return queryset.deleted()
+        return queryset
+
+
+class PlatformAccountForm(forms.ModelForm):
+    """The stored credentials are never sent to the browser: the field starts empty and
+    replaces them only when filled."""
+
+    credentials = forms.JSONField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60, "autocomplete": "off"}),
+        help_text='A JSON object such as {"api_key": "...", "secret": "..."}. Leave empty to '
+        "keep the stored credentials; what you type replaces all of them.",
+    )
+
+    class Meta:
+        model = PlatformAccount
+        fields = ["platform", "name", "status", "daily_limit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Write-only: whatever is stored, the form shows nothing.
+        self.initial["credentials"] = None
+
+    def clean_credentials(self):
+        value = self.cleaned_data.get("credentials")
+        if value is not None and not isinstance(value, dict):
+            raise forms.ValidationError("Must be a JSON object.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        platform, name = cleaned.get("platform"), cleaned.get("name")
+        if platform and name and self.instance.deleted_at is None:
+            # The constraint's condition names deleted_at, which the form does not edit, so
+            # Django's own constraint validation skips it.
+            clash = PlatformAccount.objects.filter(platform=platform, name=name)
+            if clash.exclude(pk=self.instance.pk).exists():
+                self.add_error("name", "An account of this platform with this name exists.")
+        return cleaned
+
+
+@admin.register(PlatformAccount)
+class PlatformAccountAdmin(admin.ModelAdmin):
+    form = PlatformAccountForm
+    list_display = [
+        "id",
+        "platform",
+        "name",
+        "status",
+        "usage",
+        "remaining",
+        "available",
+        "last_used_at",
+        "deleted_at",
+    ]
+    list_display_links = ["id", "name"]
+    list_filter = [DeletedListFilter, "platform", "status"]
+    search_fields = ["name", "=platform"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "masked_credentials",
+        "used_today",
+        "usage_date",
+        "last_used_at",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["platform", "name", "status", "daily_limit"]}),
+        ("Credentials", {"fields": ["masked_credentials", "credentials"]}),
+        ("Usage", {"fields": ["used_today", "usage_date", "last_used_at"]}),
+        ("History", {"fields": ["created_at", "updated_at", "deleted_at"]}),
+    ]
+    actions = ["reset_usage", "soft_delete", "restore"]
+
+    def get_queryset(self, request):
+        # Soft-deleted accounts stay visible here, so that they can be restored.
+        return PlatformAccount.all_objects.all()
+
+    def has_change_permission(self, request, obj=None):
+        # A deleted row is read-only until restored (the restore action).
+        if obj is not None and obj.deleted_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_actions(self, request):
+        # Never a hard delete: tasks keep pointing at their account.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.display(description="used / limit")
+    def usage(self, account):
+        return f"{account.effective_used_today} / {account.daily_limit}"
+
+    @admin.display(description="remaining")
+    def remaining(self, account):
+        return account.remaining_quota
+
+    @admin.display(description="available", boolean=True)
+    def available(self, account):
+        return account.is_available
+
+    @admin.display(description="stored credentials")
+    def masked_credentials(self, account):
+        if account.pk is None:
+            return "-"
+        try:
+            credentials = decrypt_credentials(account.credentials_encrypted)
+        except CredentialsDecryptionError as exc:
+            return str(exc)
+        return json.dumps(mask_credentials(credentials)) if credentials else "(none)"
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in PlatformAccountForm.Meta.fields}
+        if form.cleaned_data.get("credentials") is not None:
+            fields["credentials"] = form.cleaned_data["credentials"]
+        if change:
+            saved = services.account_update(account=obj, **fields)
+        else:
+            saved = services.account_create(**fields)
+        # The admin goes on with `obj` (log entry, redirect): give it what was saved.
+        for field in PlatformAccount._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+
+    def delete_model(self, request, obj):
+        services.account_delete(account=obj)
+
+    @admin.action(description="Reset today's usage of selected accounts", permissions=["change"])
+    def reset_usage(self, request, queryset):
+        accounts = list(queryset.live())
+        for account in accounts:
+            services.account_reset_usage(account=account)
+        self.message_user(request, f"Usage reset on {len(accounts)} account(s).", messages.SUCCESS)
+
+    @admin.action(description="Soft-delete selected accounts", permissions=["change"])
+    def soft_delete(self, request, queryset):
+        accounts = list(queryset.live())
+        for account in accounts:
+            services.account_delete(account=account)
+        self.message_user(request, f"{len(accounts)} account(s) deleted.", messages.SUCCESS)
+
+    @admin.action(description="Restore selected accounts", permissions=["change"])
+    def restore(self, request, queryset):
+        restored = 0
+        for account in queryset.deleted():
+            try:
+                services.account_restore(account=account)
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                restored += 1
+        self.message_user(request, f"{restored} account(s) restored.", messages.SUCCESS)

@@ -1,0 +1,145 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.crypto import MASK, CredentialsDecryptionError, decrypt_credentials, mask_credentials
+from accounts.models import PlatformAccount
+from core.exceptions import ApplicationError
+from core.fields import JSONObjectField
+
+MAX_QUOTA = 2**31 - 1
+
+
+def choice_field(choices, **kwargs) -> serializers.ChoiceField:
+    """A ChoiceField whose error message lists the valid choices."""
+    valid = ", ".join(value for value, _label in choices)
+    message = f'"{{input}}" is not a valid choice. Valid choices: {valid}.'
+    return serializers.ChoiceField(
+        choices=choices, error_messages={"invalid_choice": message}, **kwargs
+    )
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string", "enum": [MASK]},
+        "example": {"api_key": MASK},
+        "description": "The credential names; every value is masked.",
+    }
+)
+class MaskedCredentialsField(serializers.Field):
+    """Shows which credentials an account holds, never their values."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, account: PlatformAccount) -> dict:
+        try:
+            return mask_credentials(decrypt_credentials(account.credentials_encrypted))
+        except CredentialsDecryptionError as exc:
+            raise ApplicationError(
+                f"Platform account {account.pk}: {exc}", status_code=500
+            ) from None
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": True,
+        "example": {"api_key": "string", "secret": "string"},
+    }
+)
+class CredentialsInputField(JSONObjectField):
+    """A credentials object as sent by a client; the mask is refused as a value."""
+
+    default_error_messages = {
+        "masked": 'The value of "{name}" is the mask; send the real credential or leave '
+        "credentials out.",
+    }
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        for key, item in value.items():
+            # A client that sends back what it read would overwrite the secret with the mask.
+            if item == MASK:
+                self.fail("masked", name=key)
+        return value
+
+
+class PlatformAccountSerializer(serializers.ModelSerializer):
+    credentials = MaskedCredentialsField()
+    used_today = serializers.IntegerField(source="effective_used_today", read_only=True)
+    is_available = serializers.BooleanField(read_only=True)
+    remaining_quota = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = PlatformAccount
+        fields = [
+            "id",
+            "platform",
+            "name",
+            "credentials",
+            "status",
+            "daily_limit",
+            "used_today",
+            "last_used_at",
+            "is_available",
+            "remaining_quota",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class PlatformAccountListSerializer(serializers.ModelSerializer):
+    """A list row: the contract's fields plus last_used_at and updated_at; no credentials."""
+
+    used_today = serializers.IntegerField(source="effective_used_today", read_only=True)
+    is_available = serializers.BooleanField(read_only=True)
+    remaining_quota = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = PlatformAccount
+        fields = [
+            "id",
+            "platform",
+            "name",
+            "status",
+            "daily_limit",
+            "used_today",
+            "last_used_at",
+            "is_available",
+            "remaining_quota",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class PlatformAccountCreateSerializer(serializers.Serializer):
+    platform = choice_field(PlatformAccount.Platform.choices)
+    name = serializers.CharField(max_length=255)
+    credentials = CredentialsInputField(required=False)
+    status = choice_field(PlatformAccount.Status.choices, required=False)
+    daily_limit = serializers.IntegerField(min_value=0, max_value=MAX_QUOTA, required=False)
+
+
+class PlatformAccountUpdateSerializer(serializers.Serializer):
+    """PUT /api/platform-accounts/{id}: every field optional; credentials replace the old."""
+
+    platform = choice_field(PlatformAccount.Platform.choices, required=False)
+    name = serializers.CharField(max_length=255, required=False)
+    credentials = CredentialsInputField(required=False)
+    status = choice_field(PlatformAccount.Status.choices, required=False)
+    daily_limit = serializers.IntegerField(min_value=0, max_value=MAX_QUOTA, required=False)
+
+
+class ResetUsageSerializer(serializers.Serializer):
+    used_today = serializers.IntegerField(min_value=0, max_value=MAX_QUOTA, default=0)
+
+
+class PlatformPathSerializer(serializers.Serializer):
+    platform = choice_field(PlatformAccount.Platform.choices)
+
+
+class AccountDeletedSerializer(serializers.Serializer):
+    message = serializers.CharField()

@@ -1,0 +1,161 @@
+"""Every change to platform accounts. Each function runs in one transaction.
+
+Usage counts for one UTC day (`usage_date`). Readers compute today's usage
+(`PlatformAccount.effective_used_today`); writers reset a stale (count, day) pair before
+touching it, so the count restarts at midnight without any scheduled job.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+
+from accounts.crypto import encrypt_credentials, rotate_token
+from accounts.models import PlatformAccount, utc_today
+from core.exceptions import ApplicationError, NotFoundError
+
+ACCOUNT_NOT_FOUND = "Platform account not found"
+DUPLICATE_NAME = "name: An account of this platform with this name already exists."
+
+
+@transaction.atomic
+def account_create(
+    *,
+    platform: str,
+    name: str,
+    credentials: dict | None = None,
+    status: str = PlatformAccount.Status.ACTIVE,
+    daily_limit: int = 100,
+) -> PlatformAccount:
+    """Create an account; its credentials are stored encrypted."""
+    account = PlatformAccount(
+        platform=platform,
+        name=name,
+        credentials_encrypted=encrypt_credentials(credentials or {}),
+        status=status,
+        daily_limit=daily_limit,
+        used_today=0,
+        usage_date=utc_today(),
+    )
+    _save_unique(account, force_insert=True)
+    return account
+
+
+@transaction.atomic
+def account_update(
+    *, account: PlatformAccount, credentials: dict | None = None, **fields
+) -> PlatformAccount:
+    """Change the given fields; credentials, when given, replace the stored ones."""
+    account = _lock_live(account.pk)
+    _roll_over(account)
+    for name, value in fields.items():
+        setattr(account, name, value)
+    if credentials is not None:
+        account.credentials_encrypted = encrypt_credentials(credentials)
+    _save_unique(account)
+    return account
+
+
+@transaction.atomic
+def account_delete(*, account: PlatformAccount) -> None:
+    """Soft-delete the account: it is no longer listed, available or claimable."""
+    now = timezone.now()
+    PlatformAccount.objects.filter(pk=account.pk).update(deleted_at=now, updated_at=now)
+
+
+@transaction.atomic
+def account_restore(*, account: PlatformAccount) -> PlatformAccount:
+    """Bring a soft-deleted account back, unless a live one has taken its name since."""
+    account = PlatformAccount.all_objects.select_for_update().get(pk=account.pk)
+    if account.deleted_at is None:
+        return account
+    account.deleted_at = None
+    try:
+        _save_unique(account, update_fields=["deleted_at", "updated_at"])
+    except ApplicationError:
+        raise ApplicationError(
+            f"Platform account {account.pk} cannot be restored: a live {account.platform} "
+            f"account is named {account.name!r}."
+        ) from None
+    return account
+
+
+@transaction.atomic
+def account_reset_usage(*, account: PlatformAccount, used_today: int = 0) -> PlatformAccount:
+    """Set today's usage of one account (0 by default)."""
+    account = _lock_live(account.pk)
+    account.used_today = used_today
+    account.usage_date = utc_today()
+    account.save(update_fields=["used_today", "usage_date", "updated_at"])
+    return account
+
+
+@transaction.atomic
+def accounts_reset_daily_usage() -> int:
+    """Set today's usage of every live account to 0; returns how many were reset."""
+    return PlatformAccount.objects.update(
+        used_today=0, usage_date=utc_today(), updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def account_consume_quota(*, account_id: int) -> bool:
+    """Count one use of an active account today; False when it has no quota left (or is gone)."""
+    today, now = utc_today(), timezone.now()
+    is_today = Q(usage_date=today)
+    # One conditional UPDATE, not read-check-write: two workers that both read 9 of 10
+    # would both pass the check and count 11 (or lose an increment). The database checks the
+    # WHERE and applies the increment under the row lock (PostgreSQL re-checks the WHERE on
+    # the updated row once the lock is free; SQLite serialises writers), so used_today never
+    # passes daily_limit. The first use of a new day restarts the count at 1 in the same
+    # statement, so two first uses of the day cannot both reset it either.
+    has_quota = (is_today & Q(used_today__lt=F("daily_limit"))) | (~is_today & Q(daily_limit__gt=0))
+    active = Q(id=account_id, status=PlatformAccount.Status.ACTIVE)
+    updated = PlatformAccount.objects.filter(active & has_quota).update(
+        used_today=Case(When(is_today, then=F("used_today") + 1), default=Value(1)),
+        usage_date=today,
+        last_used_at=now,
+        updated_at=now,
+    )
+    return updated == 1
+
+
+@transaction.atomic
+def accounts_rotate_credentials() -> int:
+    """Re-encrypt every account's credentials with the first configured key; returns the count."""
+    accounts = list(
+        PlatformAccount.all_objects.exclude(credentials_encrypted="")
+        .order_by("id")
+        .select_for_update()
+        .only("id", "credentials_encrypted")
+    )
+    for account in accounts:
+        account.credentials_encrypted = rotate_token(account.credentials_encrypted)
+    PlatformAccount.all_objects.bulk_update(accounts, ["credentials_encrypted"], batch_size=500)
+    return len(accounts)
+
+
+def _roll_over(account: PlatformAccount) -> None:
+    """Yesterday's count is today's 0: reset the stored pair before writing the row."""
+    today = utc_today()
+    if account.usage_date != today:
+        account.used_today = 0
+        account.usage_date = today
+
+
+def _lock_live(account_id: int) -> PlatformAccount:
+    account = PlatformAccount.objects.select_for_update().filter(pk=account_id).first()
+    if account is None:
+        # Soft-deleted by a concurrent request since the view looked it up.
+        raise NotFoundError(ACCOUNT_NOT_FOUND)
+    return account
+
+
+def _save_unique(account: PlatformAccount, **save_kwargs) -> None:
+    try:
+        # A savepoint: on PostgreSQL a failed INSERT aborts the transaction otherwise.
+        with transaction.atomic():
+            account.save(**save_kwargs)
+    except IntegrityError as exc:
+        if "unique_live_platform_name" not in str(exc) and "UNIQUE" not in str(exc):
+            raise
+        raise ApplicationError(DUPLICATE_NAME) from None

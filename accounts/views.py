@@ -1,0 +1,98 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts import services
+from accounts.filters import PlatformAccountFilter
+from accounts.models import PlatformAccount
+from accounts.serializers import (
+    AccountDeletedSerializer,
+    PlatformAccountCreateSerializer,
+    PlatformAccountListSerializer,
+    PlatformAccountSerializer,
+    PlatformAccountUpdateSerializer,
+    PlatformPathSerializer,
+    ResetUsageSerializer,
+)
+from core.lookups import get_or_404
+
+
+class PlatformAccountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = PlatformAccount.objects.order_by("platform", "id")
+    serializer_class = PlatformAccountListSerializer
+    filterset_class = PlatformAccountFilter
+    lookup_value_regex = "[0-9]+"
+
+    def get_object(self):
+        return get_or_404(self.get_queryset(), self.kwargs["pk"], services.ACCOUNT_NOT_FOUND)
+
+    @extend_schema(responses=PlatformAccountSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(PlatformAccountSerializer(self.get_object()).data)
+
+    @extend_schema(
+        request=PlatformAccountCreateSerializer, responses={201: PlatformAccountSerializer}
+    )
+    def create(self, request):
+        params = PlatformAccountCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        account = services.account_create(**params.validated_data)
+        return Response(PlatformAccountSerializer(account).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PlatformAccountUpdateSerializer, responses=PlatformAccountSerializer)
+    def update(self, request, pk=None):
+        params = PlatformAccountUpdateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        account = services.account_update(account=self.get_object(), **params.validated_data)
+        return Response(PlatformAccountSerializer(account).data)
+
+    @extend_schema(responses={200: AccountDeletedSerializer})
+    def destroy(self, request, pk=None):
+        services.account_delete(account=self.get_object())
+        return Response({"message": "Platform account deleted successfully"})
+
+    @extend_schema(
+        description="Active accounts of the platform with quota left today, most remaining "
+        "quota first. Not paginated.",
+        parameters=[
+            OpenApiParameter(
+                "platform", str, OpenApiParameter.PATH, enum=PlatformAccount.Platform.values
+            )
+        ],
+        filters=False,
+        responses=PlatformAccountListSerializer(many=True),
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"available/(?P<platform>[^/]+)",
+        pagination_class=None,
+    )
+    def available(self, request, platform=None):
+        params = PlatformPathSerializer(data={"platform": platform})
+        params.is_valid(raise_exception=True)
+        accounts = PlatformAccount.objects.available().filter(**params.validated_data)
+        return Response(PlatformAccountListSerializer(accounts, many=True).data)
+
+    @extend_schema(request=ResetUsageSerializer, responses=PlatformAccountSerializer)
+    @action(detail=True, methods=["post"], url_path="reset-usage")
+    def reset_usage(self, request, pk=None):
+        params = ResetUsageSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        account = services.account_reset_usage(account=self.get_object(), **params.validated_data)
+        return Response(PlatformAccountSerializer(account).data)
+
+    @extend_schema(
+        filters=False,
+        responses={
+            200: {
+                "type": "array",
+                "items": {"type": "string", "enum": PlatformAccount.Platform.values},
+                "example": PlatformAccount.Platform.values,
+            }
+        },
+    )
+    @action(detail=False, methods=["get"], url_path="platforms/list", pagination_class=None)
+    def platforms(self, request):
+        return Response(PlatformAccount.Platform.values)
