@@ -1,6 +1,9 @@
 from django.db import models
+from django.db.models import Q
 
 from core.models import SoftDeleteModel
+
+MIN_SCORE, MAX_SCORE = 0, 5
 
 
 class Inspiration(SoftDeleteModel):
@@ -40,6 +43,13 @@ class Inspiration(SoftDeleteModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=MIN_SCORE, score__lte=MAX_SCORE),
+                name="%(app_label)s_%(class)s_score_range",
+                violation_error_message=f"score must be between {MIN_SCORE} and {MAX_SCORE}.",
+            )
+        ]
 
     def __str__(self):
         return self.title

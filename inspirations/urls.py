@@ -1,1 +1,7 @@
-urlpatterns = []
+from core.routers import OptionalSlashRouter
+from inspirations.views import InspirationViewSet
+
+router = OptionalSlashRouter()
+router.register("inspirations", InspirationViewSet, basename="inspiration")
+
+urlpatterns = router.urls

@@ -1,11 +1,20 @@
 from django.core.management.base import BaseCommand
 
+from accounts.demo import load_demo_accounts
+from inspirations.demo import load_demo_inspiration
 from projects.demo import load_demo_project_types
 
 
 class Command(BaseCommand):
-    help = "Install the demo data (project types, ...). Safe to run again: it refreshes them."
+    help = (
+        "Install the demo data: project types, one platform account per platform, a draft "
+        "inspiration. Safe to run again: it refreshes them and never duplicates them."
+    )
 
     def handle(self, *args, **options):
         types = load_demo_project_types()
         self.stdout.write(f"Project types: {', '.join(t.code for t in types)}")
+        accounts = load_demo_accounts()
+        self.stdout.write(f"Platform accounts: {', '.join(str(a) for a in accounts)}")
+        inspiration = load_demo_inspiration()
+        self.stdout.write(f"Inspiration #{inspiration.id} ({inspiration.status}): {inspiration}")

@@ -1,0 +1,154 @@
+from django import forms
+from django.contrib import admin, messages
+
+from core.exceptions import ApplicationError
+from inspirations import services
+from inspirations.models import Inspiration
+
+CREATE_FIELDS = ["title", "description", "project_type_code", "source", "parameters"]
+REVIEW_FIELDS = ["score", "score_details", "review_notes"]
+
+
+class DeletedListFilter(admin.SimpleListFilter):
+    title = "deleted"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Live"), ("yes", "Deleted")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.live()
+        if self.value() == "yes":
+            return queryset.deleted()
+        return queryset
+
+
+class InspirationForm(forms.ModelForm):
+    class Meta:
+        model = Inspiration
+        fields = [*CREATE_FIELDS, *REVIEW_FIELDS]
+
+    def clean_parameters(self):
+        value = self.cleaned_data.get("parameters")
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise forms.ValidationError("Must be a JSON object.")
+        return value
+
+    def clean_score_details(self):
+        value = self.cleaned_data.get("score_details")
+        if value is not None and not isinstance(value, dict):
+            raise forms.ValidationError("Must be a JSON object.")
+        return value
+
+
+@admin.register(Inspiration)
+class InspirationAdmin(admin.ModelAdmin):
+    form = InspirationForm
+    list_display = [
+        "id",
+        "title",
+        "status",
+        "project_type_code",
+        "source",
+        "score",
+        "created_at",
+        "deleted_at",
+    ]
+    list_display_links = ["id", "title"]
+    list_filter = [DeletedListFilter, "status", "project_type_code", "source"]
+    search_fields = ["title", "description", "review_notes", "=project_type_code"]
+    date_hierarchy = "created_at"
+    # The status moves only through the actions (and the API), along Inspiration.TRANSITIONS.
+    readonly_fields = ["status", "error_message", "created_at", "updated_at", "deleted_at"]
+    actions = ["approve", "reject", "soft_delete", "restore"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": CREATE_FIELDS})]
+        return [
+            (None, {"fields": ["status", *CREATE_FIELDS]}),
+            ("Review", {"fields": REVIEW_FIELDS}),
+            ("History", {"fields": ["error_message", "created_at", "updated_at", "deleted_at"]}),
+        ]
+
+    def get_queryset(self, request):
+        # Soft-deleted inspirations stay visible here, so that they can be restored.
+        return Inspiration.all_objects.all()
+
+    def has_change_permission(self, request, obj=None):
+        # A deleted row is read-only until restored (the restore action).
+        if obj is not None and obj.deleted_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            saved = services.inspiration_update(inspiration=obj, **fields)
+        else:
+            saved = services.inspiration_create(
+                **{name: form.cleaned_data.get(name) for name in CREATE_FIELDS}
+            )
+        for field in Inspiration._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+
+    def delete_model(self, request, obj):
+        services.inspiration_delete(inspiration=obj)
+
+    @admin.action(description="Approve selected inspirations", permissions=["change"])
+    def approve(self, request, queryset):
+        created = []
+        for inspiration in queryset.live().order_by("id"):
+            try:
+                _, project = services.inspiration_approve(inspiration=inspiration)
+            except ApplicationError as exc:
+                self._report_error(request, inspiration, exc)
+            else:
+                created.append(f"#{project.id}")
+        if created:
+            self.message_user(
+                request,
+                f"{len(created)} inspiration(s) approved; project(s) {', '.join(created)} created.",
+                messages.SUCCESS,
+            )
+
+    @admin.action(description="Reject selected inspirations", permissions=["change"])
+    def reject(self, request, queryset):
+        rejected = 0
+        for inspiration in queryset.live().order_by("id"):
+            try:
+                services.inspiration_reject(inspiration=inspiration)
+            except ApplicationError as exc:
+                self._report_error(request, inspiration, exc)
+            else:
+                rejected += 1
+        if rejected:
+            self.message_user(request, f"{rejected} inspiration(s) rejected.", messages.SUCCESS)
+
+    @admin.action(description="Soft-delete selected inspirations", permissions=["change"])
+    def soft_delete(self, request, queryset):
+        inspirations = list(queryset.live())
+        for inspiration in inspirations:
+            services.inspiration_delete(inspiration=inspiration)
+        self.message_user(request, f"{len(inspirations)} inspiration(s) deleted.", messages.SUCCESS)
+
+    @admin.action(description="Restore selected inspirations", permissions=["change"])
+    def restore(self, request, queryset):
+        inspirations = list(queryset.deleted())
+        for inspiration in inspirations:
+            services.inspiration_restore(inspiration=inspiration)
+        self.message_user(
+            request, f"{len(inspirations)} inspiration(s) restored.", messages.SUCCESS
+        )
+
+    def _report_error(self, request, inspiration, exc: ApplicationError) -> None:
+        message = f"#{inspiration.id} {inspiration}: {exc.message}"
+        self.message_user(request, message, messages.ERROR)

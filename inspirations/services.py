@@ -1,0 +1,138 @@
+"""Every change to inspirations. Each function runs in one transaction and locks the row
+before it checks the status, so that two reviewers acting at once cannot both approve (and
+create two projects) or approve and reject the same inspiration."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.exceptions import ApplicationError, NotFoundError
+from core.transitions import check_transition
+from inspirations.models import Inspiration
+from projects.models import Project
+from projects.services import project_create
+
+INSPIRATION_NOT_FOUND = "Inspiration not found"
+Status = Inspiration.Status
+
+
+@transaction.atomic
+def inspiration_create(
+    *,
+    title: str,
+    description: str | None = None,
+    project_type_code: str | None = None,
+    source: str | None = None,
+    parameters: dict | None = None,
+) -> Inspiration:
+    """Create a draft inspiration."""
+    return Inspiration.objects.create(
+        title=title,
+        description=description,
+        project_type_code=project_type_code,
+        source=source,
+        parameters=parameters or {},
+        status=Status.DRAFT,
+    )
+
+
+@transaction.atomic
+def inspiration_update(
+    *, inspiration: Inspiration, status: str | None = None, **fields
+) -> Inspiration:
+    """Edit an inspiration; a status change must follow Inspiration.TRANSITIONS."""
+    inspiration = _lock_live(inspiration.pk)
+    if status is not None:
+        check_transition(Inspiration.TRANSITIONS, inspiration.status, status)
+        inspiration.status = status
+    for name, value in fields.items():
+        setattr(inspiration, name, value)
+    inspiration.save()
+    return inspiration
+
+
+@transaction.atomic
+def inspiration_delete(*, inspiration: Inspiration) -> None:
+    """Soft-delete the inspiration; projects made from it keep their inspiration_id."""
+    now = timezone.now()
+    Inspiration.objects.filter(pk=inspiration.pk).update(deleted_at=now, updated_at=now)
+
+
+@transaction.atomic
+def inspiration_restore(*, inspiration: Inspiration) -> Inspiration:
+    """Bring a soft-deleted inspiration back as it was."""
+    inspiration = Inspiration.all_objects.select_for_update().get(pk=inspiration.pk)
+    if inspiration.deleted_at is not None:
+        inspiration.deleted_at = None
+        inspiration.save(update_fields=["deleted_at", "updated_at"])
+    return inspiration
+
+
+@transaction.atomic
+def inspiration_approve(
+    *, inspiration: Inspiration, review_notes: str | None = None, score: float | None = None
+) -> tuple[Inspiration, Project]:
+    """Approve a draft (review notes and score kept when given) and create its project."""
+    inspiration = _lock_live(inspiration.pk)
+    if inspiration.status == Status.APPROVED:
+        # check_transition lets a status be set again; approving twice would mean two projects.
+        raise ApplicationError("Inspiration is already approved")
+    check_transition(Inspiration.TRANSITIONS, inspiration.status, Status.APPROVED)
+    if not inspiration.project_type_code:
+        raise ApplicationError(
+            "project_type_code: An inspiration needs a project type to be approved."
+        )
+    _set_review(inspiration, review_notes=review_notes, score=score)
+    inspiration.status = Status.APPROVED
+    inspiration.save()
+    # Until the project type's transform workflow is called through n8n, approval creates the
+    # project itself, in this transaction: an approved inspiration always has its project.
+    project = project_create(
+        name=inspiration.title,
+        project_type=inspiration.project_type_code,
+        initial_parameters=inspiration.parameters,
+        inspiration_id=inspiration.id,
+    )
+    return inspiration, project
+
+
+@transaction.atomic
+def inspiration_reject(*, inspiration: Inspiration, review_notes: str | None = None) -> Inspiration:
+    """Reject a draft; the review notes are kept when given."""
+    inspiration = _lock_live(inspiration.pk)
+    check_transition(Inspiration.TRANSITIONS, inspiration.status, Status.REJECTED)
+    _set_review(inspiration, review_notes=review_notes)
+    inspiration.status = Status.REJECTED
+    inspiration.save()
+    return inspiration
+
+
+@transaction.atomic
+def inspiration_regenerate(
+    *, inspiration: Inspiration, parameter_overrides: dict | None = None
+) -> Inspiration:
+    """Merge the overrides into the parameters and set generating (the workflow comes later)."""
+    inspiration = _lock_live(inspiration.pk)
+    check_transition(Inspiration.TRANSITIONS, inspiration.status, Status.GENERATING)
+    inspiration.parameters = {**inspiration.parameters, **(parameter_overrides or {})}
+    inspiration.status = Status.GENERATING
+    inspiration.error_message = None
+    inspiration.save()
+    return inspiration
+
+
+def _set_review(
+    inspiration: Inspiration, *, review_notes: str | None = None, score: float | None = None
+) -> None:
+    # None means "not given": a review action adds to the review, it never erases it.
+    if review_notes is not None:
+        inspiration.review_notes = review_notes
+    if score is not None:
+        inspiration.score = score
+
+
+def _lock_live(inspiration_id: int) -> Inspiration:
+    inspiration = Inspiration.objects.select_for_update().filter(pk=inspiration_id).first()
+    if inspiration is None:
+        # Soft-deleted by a concurrent request since the view looked it up.
+        raise NotFoundError(INSPIRATION_NOT_FOUND)
+    return inspiration

@@ -1,0 +1,102 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.lookups import get_or_404
+from inspirations import services
+from inspirations.filters import InspirationFilter
+from inspirations.models import Inspiration
+from inspirations.serializers import (
+    InspirationApprovedSerializer,
+    InspirationApproveSerializer,
+    InspirationCreateSerializer,
+    InspirationDeletedSerializer,
+    InspirationRegenerateSerializer,
+    InspirationRejectSerializer,
+    InspirationSerializer,
+    InspirationUpdateSerializer,
+)
+
+
+class InspirationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Inspiration.objects.order_by("-created_at", "-id")
+    serializer_class = InspirationSerializer
+    filterset_class = InspirationFilter
+    lookup_value_regex = "[0-9]+"
+
+    def get_object(self):
+        return get_or_404(self.get_queryset(), self.kwargs["pk"], services.INSPIRATION_NOT_FOUND)
+
+    def retrieve(self, request, pk=None):
+        return Response(InspirationSerializer(self.get_object()).data)
+
+    @extend_schema(request=InspirationCreateSerializer, responses={201: InspirationSerializer})
+    def create(self, request):
+        params = InspirationCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        inspiration = services.inspiration_create(**params.validated_data)
+        return Response(InspirationSerializer(inspiration).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        description="Only what is sent changes. A status change follows the allowed "
+        "transitions and has no side effect (approve, reject and regenerate are the actions).",
+        request=InspirationUpdateSerializer,
+        responses=InspirationSerializer,
+    )
+    def update(self, request, pk=None):
+        params = InspirationUpdateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        inspiration = services.inspiration_update(
+            inspiration=self.get_object(), **params.validated_data
+        )
+        return Response(InspirationSerializer(inspiration).data)
+
+    @extend_schema(responses={200: InspirationDeletedSerializer})
+    def destroy(self, request, pk=None):
+        services.inspiration_delete(inspiration=self.get_object())
+        return Response({"message": "Inspiration deleted successfully"})
+
+    @extend_schema(
+        description="draft → approved. Stores review_notes and score when given, then creates "
+        "the project (type = project_type_code, name = title, parameters) in the same "
+        "transaction; data carries its id as project_id.",
+        request=InspirationApproveSerializer,
+        responses=InspirationApprovedSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        params = InspirationApproveSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        inspiration, project = services.inspiration_approve(
+            inspiration=self.get_object(), **params.validated_data
+        )
+        return Response({**InspirationSerializer(inspiration).data, "project_id": project.id})
+
+    @extend_schema(
+        description="draft → rejected; stores review_notes when given.",
+        request=InspirationRejectSerializer,
+        responses=InspirationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        params = InspirationRejectSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        inspiration = services.inspiration_reject(
+            inspiration=self.get_object(), **params.validated_data
+        )
+        return Response(InspirationSerializer(inspiration).data)
+
+    @extend_schema(
+        description="Merges parameter_overrides into parameters and sets generating.",
+        request=InspirationRegenerateSerializer,
+        responses=InspirationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def regenerate(self, request, pk=None):
+        params = InspirationRegenerateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        inspiration = services.inspiration_regenerate(
+            inspiration=self.get_object(), **params.validated_data
+        )
+        return Response(InspirationSerializer(inspiration).data)
