@@ -152,10 +152,13 @@ def _lock_live(account_id: int) -> PlatformAccount:
 
 def _save_unique(account: PlatformAccount, **save_kwargs) -> None:
     try:
-        # A savepoint: on PostgreSQL a failed INSERT aborts the transaction otherwise.
+        # A savepoint: after a failed INSERT, PostgreSQL lets the transaction go on from here.
         with transaction.atomic():
             account.save(**save_kwargs)
-    except IntegrityError as exc:
-        if "unique_live_platform_name" not in str(exc) and "UNIQUE" not in str(exc):
+    except IntegrityError:
+        # The one unique rule is (platform, name) among live accounts; a concurrent request may
+        # have taken the name since any check we could make before saving.
+        clash = PlatformAccount.objects.filter(platform=account.platform, name=account.name)
+        if not clash.exclude(pk=account.pk).exists():
             raise
         raise ApplicationError(DUPLICATE_NAME) from None
