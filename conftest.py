@@ -21,3 +21,13 @@ def demo_types(db):
     from projects.demo import load_demo_project_types
 
     return {t.code: t for t in load_demo_project_types()}
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_collectstatic(settings):
+    # The manifest storage of production needs `collectstatic`; tests render the admin and
+    # the docs pages from the apps' own static folders instead.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -38,6 +38,8 @@ def flatten_errors(detail, prefix: str = "") -> list[str]:
         for field, value in detail.items():
             if field in ("non_field_errors", "__all__"):
                 lines.extend(flatten_errors(value, prefix))
+            elif isinstance(field, int):  # a list serializer's errors, keyed by position
+                lines.extend(flatten_errors(value, f"{prefix}[{field}]"))
             else:
                 lines.extend(flatten_errors(value, f"{prefix}.{field}" if prefix else str(field)))
         return lines

@@ -1,7 +1,6 @@
 from datetime import datetime, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from accounts import services
 from accounts.models import PlatformAccount, utc_today
@@ -79,15 +78,3 @@ def make_account(db):
         return account
 
     return make
-
-
-@pytest.fixture
-def superuser_client(client, db, settings):
-    # The manifest storage needs `collectstatic`; the admin pages only need URLs here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    user = get_user_model().objects.create_superuser("boss", "boss@example.com", "pw")
-    client.force_login(user)
-    return client

@@ -1,7 +1,6 @@
 from datetime import datetime, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from inspirations import services
 from inspirations.models import Inspiration
@@ -51,15 +50,3 @@ def make_inspiration(db):
         return inspiration
 
     return make
-
-
-@pytest.fixture
-def superuser_client(client, db, settings):
-    # The manifest storage needs `collectstatic`; the admin pages only need URLs here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    user = get_user_model().objects.create_superuser("boss", "boss@example.com", "pw")
-    client.force_login(user)
-    return client

@@ -12,38 +12,38 @@ def act(client, action, *inspirations):
     )
 
 
-def test_changelist_columns_filters_and_date_hierarchy(superuser_client, make_inspiration):
+def test_changelist_columns_filters_and_date_hierarchy(admin_client, make_inspiration):
     make_inspiration(title="shown idea", status="rejected", project_type_code="tech_video")
-    page = superuser_client.get(CHANGELIST).content.decode()
+    page = admin_client.get(CHANGELIST).content.decode()
     assert "shown idea" in page and "tech_video" in page
     assert "?status__exact=rejected" in page  # the status filter
     assert "?deleted=yes" in page  # the live / deleted filter
     assert "created_at__year=" in page  # the date hierarchy
 
 
-def test_filter_and_search(superuser_client, make_inspiration):
+def test_filter_and_search(admin_client, make_inspiration):
     make_inspiration(title="draft idea")
     make_inspiration(title="failed idea", status="failed")
-    page = superuser_client.get(f"{CHANGELIST}?status__exact=failed").content.decode()
+    page = admin_client.get(f"{CHANGELIST}?status__exact=failed").content.decode()
     assert "failed idea" in page and "draft idea" not in page
-    page = superuser_client.get(f"{CHANGELIST}?q=draft").content.decode()
+    page = admin_client.get(f"{CHANGELIST}?q=draft").content.decode()
     assert "draft idea" in page and "failed idea" not in page
 
 
-def test_approve_action_approves_and_creates_the_projects(superuser_client, make_inspiration):
+def test_approve_action_approves_and_creates_the_projects(admin_client, make_inspiration):
     first = make_inspiration(title="one", project_type_code="x")
     second = make_inspiration(title="two", project_type_code="x")
-    page = act(superuser_client, "approve", first, second).content.decode()
+    page = act(admin_client, "approve", first, second).content.decode()
     assert "2 inspiration(s) approved" in page
     assert set(Inspiration.objects.values_list("status", flat=True)) == {"approved"}
     assert set(Project.objects.values_list("name", flat=True)) == {"one", "two"}
 
 
-def test_approve_action_reports_each_refusal(superuser_client, make_inspiration):
+def test_approve_action_reports_each_refusal(admin_client, make_inspiration):
     good = make_inspiration(title="good idea", project_type_code="x")
     untyped = make_inspiration(title="untyped idea")
     rejected = make_inspiration(title="rejected idea", status="rejected", project_type_code="x")
-    page = act(superuser_client, "approve", good, untyped, rejected).content.decode()
+    page = act(admin_client, "approve", good, untyped, rejected).content.decode()
     assert (
         f"#{untyped.pk} untyped idea: project_type_code: An inspiration needs a project type "
         "to be approved."
@@ -55,10 +55,10 @@ def test_approve_action_reports_each_refusal(superuser_client, make_inspiration)
     assert Project.objects.count() == 1
 
 
-def test_reject_action(superuser_client, make_inspiration):
+def test_reject_action(admin_client, make_inspiration):
     draft = make_inspiration(title="meh")
     approved = make_inspiration(title="done deal", status="approved")
-    page = act(superuser_client, "reject", draft, approved).content.decode()
+    page = act(admin_client, "reject", draft, approved).content.decode()
     assert "1 inspiration(s) rejected" in page
     assert "Invalid status transition from approved to rejected" in page
     draft.refresh_from_db()
@@ -66,26 +66,26 @@ def test_reject_action(superuser_client, make_inspiration):
     assert (draft.status, approved.status) == ("rejected", "approved")
 
 
-def test_soft_delete_and_restore(superuser_client, make_inspiration):
+def test_soft_delete_and_restore(admin_client, make_inspiration):
     inspiration = make_inspiration(title="come back")
-    act(superuser_client, "soft_delete", inspiration)
+    act(admin_client, "soft_delete", inspiration)
     assert Inspiration.all_objects.get(pk=inspiration.pk).deleted_at is not None
-    page = superuser_client.get(f"{CHANGELIST}?deleted=yes").content.decode()
+    page = admin_client.get(f"{CHANGELIST}?deleted=yes").content.decode()
     assert "come back" in page
-    act(superuser_client, "restore", inspiration)
+    act(admin_client, "restore", inspiration)
     assert Inspiration.objects.filter(pk=inspiration.pk).exists()
 
 
-def test_delete_button_soft_deletes(superuser_client, make_inspiration):
+def test_delete_button_soft_deletes(admin_client, make_inspiration):
     inspiration = make_inspiration()
-    response = superuser_client.post(f"{CHANGELIST}{inspiration.pk}/delete/", {"post": "yes"})
+    response = admin_client.post(f"{CHANGELIST}{inspiration.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert Inspiration.all_objects.get(pk=inspiration.pk).deleted_at is not None
 
 
-def test_edit_keeps_the_status_read_only(superuser_client, make_inspiration):
+def test_edit_keeps_the_status_read_only(admin_client, make_inspiration):
     inspiration = make_inspiration(title="before", status="rejected")
-    response = superuser_client.post(
+    response = admin_client.post(
         f"{CHANGELIST}{inspiration.pk}/change/",
         {
             "title": "after",
@@ -105,18 +105,18 @@ def test_edit_keeps_the_status_read_only(superuser_client, make_inspiration):
     assert (inspiration.parameters, inspiration.score) == ({"a": 1}, 4)
 
 
-def test_edit_refuses_a_score_out_of_range_and_a_non_object(superuser_client, make_inspiration):
+def test_edit_refuses_a_score_out_of_range_and_a_non_object(admin_client, make_inspiration):
     inspiration = make_inspiration(title="strict")
     base = {"title": "strict", "parameters": "{}", "score_details": "null"}
     for bad in ({"score": "7"}, {"parameters": "[1]"}):
-        response = superuser_client.post(f"{CHANGELIST}{inspiration.pk}/change/", {**base, **bad})
+        response = admin_client.post(f"{CHANGELIST}{inspiration.pk}/change/", {**base, **bad})
         assert response.status_code == 200  # the form again, with the error
     inspiration.refresh_from_db()
     assert (inspiration.score, inspiration.parameters) == (None, {})
 
 
-def test_add_creates_a_draft(superuser_client, db):
-    response = superuser_client.post(
+def test_add_creates_a_draft(admin_client, db):
+    response = admin_client.post(
         f"{CHANGELIST}add/", {"title": "from admin", "parameters": '{"style": "x"}'}
     )
     assert response.status_code == 302, response.content[:3000]
@@ -124,16 +124,16 @@ def test_add_creates_a_draft(superuser_client, db):
     assert (inspiration.status, inspiration.parameters) == ("draft", {"style": "x"})
 
 
-def test_deleted_inspiration_opens_read_only(superuser_client, make_inspiration):
+def test_deleted_inspiration_opens_read_only(admin_client, make_inspiration):
     inspiration = make_inspiration()
     Inspiration.objects.filter(pk=inspiration.pk).update(deleted_at=inspiration.created_at)
-    response = superuser_client.get(f"{CHANGELIST}{inspiration.pk}/change/")
+    response = admin_client.get(f"{CHANGELIST}{inspiration.pk}/change/")
     assert response.status_code == 200
     assert 'name="title"' not in response.content.decode()
 
 
-def test_bulk_hard_delete_is_not_offered(superuser_client, make_inspiration):
+def test_bulk_hard_delete_is_not_offered(admin_client, make_inspiration):
     make_inspiration()
-    page = superuser_client.get(CHANGELIST).content.decode()
+    page = admin_client.get(CHANGELIST).content.decode()
     assert 'value="delete_selected"' not in page
     assert 'value="approve"' in page and 'value="reject"' in page

@@ -1,7 +1,6 @@
 from datetime import datetime, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from workerconfigs.models import TaskConfig, WorkerConfig
 
@@ -45,15 +44,3 @@ def make_task(db):
         return Task.objects.create(project=project, task_type=task_type)
 
     return make
-
-
-@pytest.fixture
-def superuser_client(client, db, settings):
-    # The manifest storage needs `collectstatic`; the admin pages only need URLs here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    user = get_user_model().objects.create_superuser("boss", "boss@example.com", "pw")
-    client.force_login(user)
-    return client

@@ -2,40 +2,40 @@ from workerconfigs import services
 from workerconfigs.models import TaskConfig, WorkerConfig
 
 
-def test_worker_config_changelist_shows_active_and_inactive(superuser_client, make_config):
+def test_worker_config_changelist_shows_active_and_inactive(admin_client, make_config):
     make_config(config_name="on config")
     make_config(config_name="off config", is_active=False)
-    page = superuser_client.get("/admin/workerconfigs/workerconfig/").content.decode()
+    page = admin_client.get("/admin/workerconfigs/workerconfig/").content.decode()
     assert "on config" in page and "off config" in page
-    filtered = superuser_client.get("/admin/workerconfigs/workerconfig/?is_active__exact=0")
+    filtered = admin_client.get("/admin/workerconfigs/workerconfig/?is_active__exact=0")
     assert "on config" not in filtered.content.decode()
 
 
-def test_deactivate_and_activate_actions(superuser_client, make_config):
+def test_deactivate_and_activate_actions(admin_client, make_config):
     config = make_config()
     url = "/admin/workerconfigs/workerconfig/"
-    superuser_client.post(url, {"action": "deactivate", "_selected_action": [config.pk]})
+    admin_client.post(url, {"action": "deactivate", "_selected_action": [config.pk]})
     assert WorkerConfig.objects.get(pk=config.pk).is_active is False
-    superuser_client.post(url, {"action": "activate", "_selected_action": [config.pk]})
+    admin_client.post(url, {"action": "activate", "_selected_action": [config.pk]})
     assert WorkerConfig.objects.get(pk=config.pk).is_active is True
 
 
-def test_bulk_hard_delete_is_not_offered(superuser_client, make_config):
+def test_bulk_hard_delete_is_not_offered(admin_client, make_config):
     make_config()
-    page = superuser_client.get("/admin/workerconfigs/workerconfig/").content.decode()
+    page = admin_client.get("/admin/workerconfigs/workerconfig/").content.decode()
     assert 'value="delete_selected"' not in page
 
 
-def test_task_config_changelist_and_change_page(superuser_client, make_task, make_config):
+def test_task_config_changelist_and_change_page(admin_client, make_task, make_config):
     task = make_task()
     config = make_config(config_name="linked config")
     services.task_configs_assign(task_id=task.id, config_ids=[config.id], override_data={"k": 1})
     link = TaskConfig.objects.get()
-    page = superuser_client.get("/admin/workerconfigs/taskconfig/").content.decode()
+    page = admin_client.get("/admin/workerconfigs/taskconfig/").content.decode()
     assert "linked config" in page
     for query in (str(task.id), "linked", "not-a-number"):
-        response = superuser_client.get(f"/admin/workerconfigs/taskconfig/?q={query}")
+        response = admin_client.get(f"/admin/workerconfigs/taskconfig/?q={query}")
         assert response.status_code == 200
-    change = superuser_client.get(f"/admin/workerconfigs/taskconfig/{link.pk}/change/")
+    change = admin_client.get(f"/admin/workerconfigs/taskconfig/{link.pk}/change/")
     assert change.status_code == 200
     assert 'class="vForeignKeyRawIdAdminField"' in change.content.decode()
