@@ -20,10 +20,14 @@ from projects.serializers import (
 from tasks.models import Task
 
 
-def project_with_tasks(project_id: int) -> Project:
+def projects_with_tasks():
     return Project.objects.prefetch_related(
         Prefetch("tasks", queryset=Task.objects.with_dependency_ids().order_by("id"))
-    ).get(id=project_id)
+    )
+
+
+def project_with_tasks(project_id: int) -> Project:
+    return projects_with_tasks().get(id=project_id)
 
 
 class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -37,7 +41,8 @@ class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses=ProjectSerializer)
     def retrieve(self, request, pk=None):
-        return Response(ProjectSerializer(project_with_tasks(self.get_object().id)).data)
+        project = get_or_404(projects_with_tasks(), pk, "Project not found")
+        return Response(ProjectSerializer(project).data)
 
     @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
     def create(self, request):

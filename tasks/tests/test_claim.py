@@ -1,0 +1,96 @@
+"""POST /api/tasks/claim (contract 2.3)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from core.testing import error, ok
+from tasks.models import Task
+from tasks.tests.conftest import claim
+
+
+def test_contract_example_with_a_task(api, project, create_task):
+    task = create_task(task_type="video_generation")
+    data = ok(claim(api, "video_generation", "audio_generation"))
+    assert data["id"] == task["id"]
+    assert data["task_type"] == "video_generation"
+    assert data["status"] == "processing"
+    assert data["project_id"] == project.id
+    assert data["started_at"] is not None
+
+
+def test_contract_example_without_a_task(api):
+    response = claim(api, "video_generation", "audio_generation")
+    assert response.status_code == 200
+    assert response.json() == {
+        "code": 1,
+        "msg": "No pending tasks available for the given types.",
+        "data": None,
+    }
+
+
+def test_a_task_is_claimed_once(api, create_task):
+    create_task()
+    assert ok(claim(api, "video_generation"))
+    assert claim(api, "video_generation").json()["code"] == 1
+
+
+def test_waiting_tasks_and_other_types_are_not_claimed(api, create_task):
+    root = create_task(task_type="other")
+    create_task(dependencies=[root["id"]])
+    assert claim(api, "video_generation").json()["code"] == 1
+
+
+def test_highest_priority_first_then_oldest(api, create_task):
+    old_low = create_task(priority=0)
+    old_high = create_task(priority=5)
+    new_high = create_task(priority=5)
+    order = [ok(claim(api, "video_generation"))["id"] for _ in range(3)]
+    assert order == [old_high["id"], new_high["id"], old_low["id"]]
+
+
+def test_tasks_not_yet_available_wait(api, create_task):
+    task = create_task()
+    Task.objects.filter(id=task["id"]).update(available_at=timezone.now() + timedelta(minutes=5))
+    assert claim(api, "video_generation").json()["code"] == 1
+
+
+def test_the_first_claim_starts_the_project(api, project, create_task):
+    create_task()
+    ok(claim(api, "video_generation"))
+    project.refresh_from_db()
+    assert project.status == "processing"
+
+
+def test_attempts_and_worker_are_recorded(api, create_task):
+    create_task()
+    body = {"task_types": ["video_generation"], "worker_id": "render-1"}
+    data = ok(api.post("/api/tasks/claim", body, format="json"))
+    assert data["attempts"] == 1
+    assert data["worker_id"] == "render-1"
+    assert data["lease_expires_at"] is not None
+
+
+def test_bad_claims_are_refused(api):
+    assert error(api.post("/api/tasks/claim", {}, format="json"), 400) == (
+        "task_types: This field is required."
+    )
+    assert error(api.post("/api/tasks/claim", {"task_types": []}, format="json"), 400) == (
+        "task_types: This list may not be empty."
+    )
+    assert error(api.post("/api/tasks/claim", {"task_types": "video"}, format="json"), 400) == (
+        'task_types: Expected a list of items but got type "str".'
+    )
+
+
+def test_claim_runs_a_constant_number_of_queries(api, create_task, django_assert_num_queries):
+    for _ in range(3):
+        create_task()
+    # token, savepoint, select for update, update task, start project, release, re-read
+    # the task and its edges
+    with django_assert_num_queries(8):
+        ok(claim(api, "video_generation"))
+    for _ in range(50):
+        create_task()
+    with django_assert_num_queries(8):
+        ok(claim(api, "video_generation"))
