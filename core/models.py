@@ -41,3 +41,47 @@ class SoftDeleteModel(TimestampedModel):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class WorkflowRun(TimestampedModel):
+    """One call to an n8n workflow: what was sent where, and what came of it.
+
+    The target is generic (`target_type` + `target_id`, e.g. "inspiration" 3) so that core
+    knows no app. States: pending → succeeded (n8n accepted it) or failed (unreachable,
+    timeout, non-2xx, or the workflow reported a failure in its callback); failed → pending
+    on a retry.
+    """
+
+    class Kind(models.TextChoices):
+        INSPIRATION = "inspiration"
+        TRANSFORM = "transform"
+        EXECUTION = "execution"
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    target_type = models.CharField(max_length=50)
+    target_id = models.BigIntegerField()
+    url = models.URLField(max_length=500)
+    payload = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    execution_id = models.CharField(max_length=255, null=True, blank=True)
+    error = models.TextField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    callback_received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="core_workflowrun_target"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.kind} {self.target_type} {self.target_id} ({self.state})"

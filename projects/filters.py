@@ -1,6 +1,6 @@
 import django_filters
 
-from projects.models import Project
+from projects.models import Project, ProjectType
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -11,3 +11,12 @@ class ProjectFilter(django_filters.FilterSet):
     class Meta:
         model = Project
         fields = ["status", "project_type", "inspiration_id"]
+
+
+class ProjectTypeFilter(django_filters.FilterSet):
+    category = django_filters.CharFilter()
+    is_active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = ProjectType
+        fields = ["category", "is_active"]

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from assets.models import Asset
 from core.fields import JSONObjectField, LivePrimaryKeyRelatedField
 from inspirations.models import Inspiration
-from projects.models import Project
+from projects.models import Project, ProjectType
 from tasks.serializers import TaskSerializer
 
 
@@ -86,3 +86,69 @@ class ProjectRegenerateResultSerializer(serializers.Serializer):
     message = serializers.CharField()
     project_id = serializers.IntegerField()
     execution_id = serializers.CharField(allow_null=True)
+
+
+class ProjectTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectType
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "category",
+            "sort_order",
+            "is_active",
+            "default_parameters",
+            "parameter_schema",
+            "task_template",
+            "inspiration_workflow_url",
+            "transform_workflow_url",
+            "execution_workflow_url",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ProjectTypeUpdateSerializer(serializers.Serializer):
+    """PUT /api/project-types/{code}: every field optional; only what is sent changes.
+
+    The shape of parameter_schema and task_template is checked by the services (a valid
+    JSON Schema; template entries with known keys, unique keys and no cycle).
+    """
+
+    name = serializers.CharField(max_length=255, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    sort_order = serializers.IntegerField(required=False)
+    is_active = serializers.BooleanField(required=False)
+    default_parameters = JSONObjectField(required=False)
+    parameter_schema = JSONObjectField(required=False, allow_null=True)
+    task_template = serializers.ListField(child=serializers.JSONField(), required=False)
+    inspiration_workflow_url = serializers.URLField(
+        max_length=500, required=False, allow_blank=True
+    )
+    transform_workflow_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    execution_workflow_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+
+
+# A code the router would read as an action rather than a type.
+RESERVED_TYPE_CODES = frozenset({"sort-order", "categories"})
+
+
+class ProjectTypeCreateSerializer(ProjectTypeUpdateSerializer):
+    code = serializers.SlugField(max_length=100)
+    name = serializers.CharField(max_length=255)
+
+    def validate_code(self, value):
+        if value in RESERVED_TYPE_CODES:
+            raise serializers.ValidationError(f"{value!r} is reserved.")
+        return value
+
+
+class ProjectTypeSortOrderSerializer(serializers.Serializer):
+    codes = serializers.ListField(child=serializers.CharField(max_length=100), allow_empty=False)
+
+
+class ProjectTypeDeletedSerializer(serializers.Serializer):
+    message = serializers.CharField()

@@ -1,10 +1,15 @@
 """Every change to projects. Task graph work is delegated to tasks.services."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.exceptions import ApplicationError, NotFoundError
+from core.models import WorkflowRun
+from core.n8n import absolute_url, run_summary, workflow_run_start
 from core.transitions import check_transition
 from projects.models import Project, ProjectType
+from projects.validation import check_parameter_schema, check_task_template, validate_parameters
 from tasks.models import Task
 from tasks.services import TaskSpec, project_recount_tasks, tasks_create, tasks_requeue_project
 
@@ -26,6 +31,27 @@ def specs_from_template(project: Project, template: list[dict]) -> list[TaskSpec
     ]
 
 
+def active_project_type(code: str | None) -> ProjectType | None:
+    if not code:
+        return None
+    return ProjectType.objects.filter(code=code, is_active=True).first()
+
+
+def workflow_url(project_type: ProjectType | None, kind: str) -> str:
+    """The type's own workflow URL of this kind, else the one from the settings ("" = none)."""
+    own = getattr(project_type, f"{kind}_workflow_url", "") if project_type else ""
+    return own or getattr(settings, f"N8N_{kind.upper()}_WORKFLOW_URL", "")
+
+
+def validate_type_parameters(
+    project_type: ProjectType | None, parameters: dict, *, field: str
+) -> None:
+    """Check parameters (the type's defaults filled in) against the type's parameter_schema."""
+    if project_type is not None:
+        merged = {**project_type.default_parameters, **parameters}
+        validate_parameters(schema=project_type.parameter_schema, parameters=merged, field=field)
+
+
 @transaction.atomic
 def project_create(
     *,
@@ -33,18 +59,22 @@ def project_create(
     project_type: str,
     initial_parameters: dict | None = None,
     inspiration_id: int | None = None,
+    from_template: bool = True,
+    used_transform_workflow_id: str | None = None,
 ) -> Project:
     """Create a project and, for a known project type, its whole task graph."""
-    known_type = ProjectType.objects.filter(code=project_type, is_active=True).first()
+    known_type = active_project_type(project_type)
     parameters = dict(known_type.default_parameters) if known_type else {}
     parameters.update(initial_parameters or {})
+    validate_type_parameters(known_type, parameters, field="initial_parameters")
     project = Project.objects.create(
         name=name,
         project_type=project_type,
         initial_parameters=parameters,
         inspiration_id=inspiration_id,
+        used_transform_workflow_id=used_transform_workflow_id,
     )
-    if known_type and known_type.task_template:
+    if from_template and known_type and known_type.task_template:
         tasks_create(specs_from_template(project, known_type.task_template))
         project.refresh_from_db()
     return project
@@ -79,19 +109,147 @@ def project_recalculate_tasks(*, project: Project) -> Project:
     return project
 
 
-@transaction.atomic
 def project_regenerate(*, project: Project, parameters: dict | None = None) -> dict:
-    """Merge new parameters, put the whole task graph back to its start, set processing."""
+    """Re-queue the project's graph and trigger its execution workflow (when one is set).
+
+    `execution_id` is the WorkflowRun's id (n8n's own execution id arrives later, in the
+    callback); `workflow_run` says how the trigger went, once the transaction committed.
+    """
+    project, run = _project_regenerate(project=project, parameters=parameters)
+    result = {
+        "message": "Project regeneration workflow triggered",
+        "project_id": project.id,
+        "execution_id": str(run.id) if run else None,
+    }
+    if run is not None:
+        result["workflow_run"] = run_summary(run)
+    return result
+
+
+@transaction.atomic
+def _project_regenerate(
+    *, project: Project, parameters: dict | None
+) -> tuple[Project, WorkflowRun | None]:
     project = Project.objects.select_for_update().get(pk=project.pk)
     project.initial_parameters = {**project.initial_parameters, **(parameters or {})}
+    project_type = active_project_type(project.project_type)
+    validate_type_parameters(project_type, project.initial_parameters, field="initial_parameters")
     if project.status != Project.Status.PROCESSING:
         check_transition(Project.TRANSITIONS, project.status, Project.Status.PROCESSING)
         project.status = Project.Status.PROCESSING
-    project.save(update_fields=["initial_parameters", "status", "updated_at"])
     tasks_requeue_project(project)
+    run = None
+    url = workflow_url(project_type, "execution")
+    if url:
+        run = workflow_run_start(
+            kind=WorkflowRun.Kind.EXECUTION,
+            target_type="project",
+            target_id=project.id,
+            url=url,
+            data=_execution_data(project),
+            callback_path=f"/api/webhooks/n8n/project_execution/{project.id}",
+        )
+        project.used_execution_workflow_id = str(run.id)
+    project.save(
+        update_fields=[
+            "initial_parameters",
+            "status",
+            "used_execution_workflow_id",
+            "updated_at",
+        ]
+    )
+    return project, run
+
+
+def _execution_data(project: Project) -> dict:
+    tasks = Task.objects.filter(project=project).with_dependency_ids().order_by("id")
     return {
-        "message": "Project regeneration workflow triggered",
         "project_id": project.id,
-        # The id of the n8n workflow run; n8n is not wired in yet, so there is none.
-        "execution_id": None,
+        "name": project.name,
+        "project_type": project.project_type,
+        "initial_parameters": project.initial_parameters,
+        "tasks": [
+            {
+                "id": task.id,
+                "task_type": task.task_type,
+                "status": task.status,
+                "dependencies": task.dependency_ids,
+                "task_input": task.task_input,
+                "platform": task.platform,
+                "callbackUrl": absolute_url(f"/api/webhooks/n8n/task_update/{task.id}"),
+            }
+            for task in tasks
+        ],
     }
+
+
+# --- project types ----------------------------------------------------------------------------
+
+PROJECT_TYPE_NOT_FOUND = "Project type not found"
+
+
+@transaction.atomic
+def project_type_create(*, code: str, name: str, **fields) -> ProjectType:
+    """Create a project type after checking its schema and task template."""
+    if ProjectType.objects.filter(code=code).exists():
+        raise ApplicationError("code: A project type with this code already exists.")
+    _check_definition(fields)
+    return ProjectType.objects.create(code=code, name=name, **fields)
+
+
+@transaction.atomic
+def project_type_update(*, project_type: ProjectType, **fields) -> ProjectType:
+    """Change what is given; the schema and the template are checked again."""
+    project_type = _lock_type(project_type.code)
+    _check_definition(fields)
+    for name, value in fields.items():
+        setattr(project_type, name, value)
+    project_type.save()
+    return project_type
+
+
+@transaction.atomic
+def project_type_delete(*, project_type: ProjectType) -> None:
+    """Soft-delete the type; its projects keep their project_type code."""
+    now = timezone.now()
+    ProjectType.objects.filter(pk=project_type.pk).update(deleted_at=now, updated_at=now)
+
+
+@transaction.atomic
+def project_type_set_active(*, project_type: ProjectType, is_active: bool) -> ProjectType:
+    """Activate or deactivate; an inactive type creates projects without tasks."""
+    project_type = _lock_type(project_type.code)
+    project_type.is_active = is_active
+    project_type.save(update_fields=["is_active", "updated_at"])
+    return project_type
+
+
+@transaction.atomic
+def project_types_set_sort_order(*, codes: list[str]) -> list[ProjectType]:
+    """Give the listed types sort_order 10, 20, 30… in this order; the others keep theirs."""
+    if len(set(codes)) != len(codes):
+        raise ApplicationError("codes: A code appears more than once.")
+    found = {t.code: t for t in ProjectType.objects.filter(code__in=codes).select_for_update()}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise NotFoundError(f"Project types not found: {', '.join(missing)}")
+    now = timezone.now()
+    for position, code in enumerate(codes, start=1):
+        found[code].sort_order = position * 10
+        found[code].updated_at = now
+    ProjectType.objects.bulk_update(found.values(), ["sort_order", "updated_at"])
+    return list(ProjectType.objects.all())
+
+
+def _check_definition(fields: dict) -> None:
+    if "parameter_schema" in fields:
+        check_parameter_schema(fields["parameter_schema"])
+    if "task_template" in fields:
+        check_task_template(fields["task_template"])
+
+
+def _lock_type(code: str) -> ProjectType:
+    project_type = ProjectType.objects.select_for_update().filter(code=code).first()
+    if project_type is None:
+        raise NotFoundError(PROJECT_TYPE_NOT_FOUND)
+    return project_type

@@ -4,17 +4,23 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.exceptions import NotFoundError
 from core.fields import JSONObjectField
 from core.lookups import get_or_404
 from projects import services
-from projects.filters import ProjectFilter
-from projects.models import Project
+from projects.filters import ProjectFilter, ProjectTypeFilter
+from projects.models import Project, ProjectType
 from projects.serializers import (
     ProjectCreateSerializer,
     ProjectDeletedSerializer,
     ProjectListSerializer,
     ProjectRegenerateResultSerializer,
     ProjectSerializer,
+    ProjectTypeCreateSerializer,
+    ProjectTypeDeletedSerializer,
+    ProjectTypeSerializer,
+    ProjectTypeSortOrderSerializer,
+    ProjectTypeUpdateSerializer,
     ProjectUpdateSerializer,
 )
 from tasks.models import Task
@@ -80,3 +86,84 @@ class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         parameters = JSONObjectField().run_validation(request.data)
         result = services.project_regenerate(project=self.get_object(), parameters=parameters)
         return Response(result)
+
+
+class ProjectTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = ProjectType.objects.order_by("sort_order", "code")
+    serializer_class = ProjectTypeSerializer
+    filterset_class = ProjectTypeFilter
+    lookup_field = "code"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+    def get_object(self):
+        project_type = self.get_queryset().filter(code=self.kwargs["code"]).first()
+        if project_type is None:
+            raise NotFoundError(services.PROJECT_TYPE_NOT_FOUND)
+        return project_type
+
+    def retrieve(self, request, code=None):
+        return Response(ProjectTypeSerializer(self.get_object()).data)
+
+    @extend_schema(request=ProjectTypeCreateSerializer, responses={201: ProjectTypeSerializer})
+    def create(self, request):
+        params = ProjectTypeCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        project_type = services.project_type_create(**params.validated_data)
+        return Response(ProjectTypeSerializer(project_type).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProjectTypeUpdateSerializer, responses=ProjectTypeSerializer)
+    def update(self, request, code=None):
+        params = ProjectTypeUpdateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        project_type = services.project_type_update(
+            project_type=self.get_object(), **params.validated_data
+        )
+        return Response(ProjectTypeSerializer(project_type).data)
+
+    @extend_schema(responses=ProjectTypeDeletedSerializer)
+    def destroy(self, request, code=None):
+        services.project_type_delete(project_type=self.get_object())
+        return Response({"message": "Project type deleted successfully"})
+
+    @extend_schema(request=None, responses=ProjectTypeSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request, code=None):
+        project_type = services.project_type_set_active(
+            project_type=self.get_object(), is_active=True
+        )
+        return Response(ProjectTypeSerializer(project_type).data)
+
+    @extend_schema(request=None, responses=ProjectTypeSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, code=None):
+        project_type = services.project_type_set_active(
+            project_type=self.get_object(), is_active=False
+        )
+        return Response(ProjectTypeSerializer(project_type).data)
+
+    @extend_schema(
+        description="The distinct non-empty categories of live project types, sorted.",
+        responses={200: {"type": "array", "items": {"type": "string"}}},
+    )
+    @action(detail=False, methods=["get"], url_path="categories/list", pagination_class=None)
+    def categories(self, request):
+        categories = (
+            ProjectType.objects.exclude(category="")
+            .order_by("category")
+            .values_list("category", flat=True)
+            .distinct()
+        )
+        return Response(list(categories))
+
+    @extend_schema(
+        description="Sets sort_order 10, 20, 30… on the listed types in the given order; the "
+        "others keep theirs. Returns every type in the new order.",
+        request=ProjectTypeSortOrderSerializer,
+        responses=ProjectTypeSerializer(many=True),
+    )
+    @action(detail=False, methods=["post"], url_path="sort-order", pagination_class=None)
+    def sort_order(self, request):
+        params = ProjectTypeSortOrderSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        project_types = services.project_types_set_sort_order(**params.validated_data)
+        return Response(ProjectTypeSerializer(project_types, many=True).data)

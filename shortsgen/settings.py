@@ -209,6 +209,25 @@ TASK_DEFAULT_LEASE_SECONDS = env_int("SHORTSGEN_TASK_LEASE_SECONDS", 300)
 # development and tests only (see accounts/crypto.py).
 CREDENTIALS_KEY = env_str("SHORTSGEN_CREDENTIALS_KEY")
 
+# n8n. Workflow URLs used when a project type names none of its own (empty: no workflow, and
+# approve creates the project itself).
+N8N_INSPIRATION_WORKFLOW_URL = env_str("N8N_INSPIRATION_WORKFLOW_URL")
+N8N_TRANSFORM_WORKFLOW_URL = env_str("N8N_TRANSFORM_WORKFLOW_URL")
+N8N_EXECUTION_WORKFLOW_URL = env_str("N8N_EXECUTION_WORKFLOW_URL")
+# Outbound calls: seconds to connect and to wait for the answer, and how many times a call
+# that never reached n8n (refused connection, 502/503/504) is retried, with this backoff factor.
+N8N_CONNECT_TIMEOUT = env_int("N8N_CONNECT_TIMEOUT", 5)
+N8N_READ_TIMEOUT = env_int("N8N_READ_TIMEOUT", 15)
+N8N_RETRIES = env_int("N8N_RETRIES", 2)
+N8N_RETRY_BACKOFF_MS = env_int("N8N_RETRY_BACKOFF_MS", 500)
+# Shared secrets for HMAC-signed webhooks, comma-separated (rotation: add the new one, switch
+# n8n, drop the old one). Empty: webhooks accept the API token only.
+N8N_WEBHOOK_SECRETS = env_list("N8N_WEBHOOK_SECRET")
+# Seconds a signed webhook's timestamp may differ from our clock.
+N8N_WEBHOOK_MAX_AGE_SECONDS = env_int("N8N_WEBHOOK_MAX_AGE_SECONDS", 300)
+# The address n8n reaches ShortsGen at: callback URLs in the workflow payloads start with it.
+SHORTSGEN_PUBLIC_URL = env_str("SHORTSGEN_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

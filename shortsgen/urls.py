@@ -18,6 +18,7 @@ urlpatterns = [
     # The contract serves projects at /projects; /api/projects is the same API beside the others.
     path("", include("projects.urls")),
     path("api/", include("projects.urls")),
+    path("api/", include("projects.type_urls")),
     path("api/", include("tasks.urls")),
     path("api/", include("assets.urls")),
     path("api/", include("inspirations.urls")),

@@ -1,0 +1,160 @@
+"""Outbound calls to n8n workflows, each one recorded as a WorkflowRun.
+
+A trigger is recorded inside the caller's transaction and sent only after it commits: n8n
+never hears of a state change that was rolled back, and an unreachable n8n never undoes one
+(the run is marked failed instead, and `retry_workflow_runs` or the admin sends it again).
+"""
+
+import logging
+
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from core.exceptions import ApplicationError
+from core.models import WorkflowRun
+
+logger = logging.getLogger(__name__)
+
+State = WorkflowRun.State
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SHORTSGEN_PUBLIC_URL}{path}"
+
+
+def _session() -> requests.Session:
+    # Retried: only what never reached a workflow (refused or failed connection, and the
+    # 502/503/504 of a proxy in front of n8n). A read timeout is not retried: n8n may have
+    # started, and a second execution would apply its results twice.
+    retry = Retry(
+        total=settings.N8N_RETRIES,
+        connect=settings.N8N_RETRIES,
+        read=0,
+        status=settings.N8N_RETRIES,
+        other=0,
+        status_forcelist=(502, 503, 504),
+        allowed_methods=frozenset({"POST"}),
+        backoff_factor=settings.N8N_RETRY_BACKOFF_MS / 1000,
+        raise_on_status=False,
+    )
+    session = requests.Session()
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    session.mount("https://", HTTPAdapter(max_retries=retry))
+    return session
+
+
+def workflow_run_start(
+    *, kind: str, target_type: str, target_id: int, url: str, data: dict, callback_path: str
+) -> WorkflowRun:
+    """Record a run of this workflow for the target; it is sent once the transaction commits."""
+    run = WorkflowRun.objects.create(
+        kind=kind, target_type=target_type, target_id=target_id, url=url
+    )
+    run.payload = {
+        "runId": run.id,
+        "kind": kind,
+        "target": {"type": target_type, "id": target_id},
+        "data": data,
+        "callbackUrl": absolute_url(callback_path),
+    }
+    run.save(update_fields=["payload", "updated_at"])
+    transaction.on_commit(lambda: workflow_run_send(run_id=run.id))
+    return run
+
+
+def workflow_run_send(*, run_id: int) -> WorkflowRun:
+    """Send a pending run to n8n (outside any transaction) and record the outcome."""
+    now = timezone.now()
+    # A conditional UPDATE claims the attempt: a retry racing the first send cannot post the
+    # same run twice.
+    claimed = WorkflowRun.objects.filter(id=run_id, state=State.PENDING, last_attempt_at=None)
+    if not claimed.update(last_attempt_at=now, attempts=F("attempts") + 1):
+        return WorkflowRun.objects.get(id=run_id)
+    run = WorkflowRun.objects.get(id=run_id)
+    headers = {"X-ShortsGen-Run-Id": str(run.id)}
+    timeout = (settings.N8N_CONNECT_TIMEOUT, settings.N8N_READ_TIMEOUT)
+    try:
+        with _session() as session:
+            response = session.post(run.url, json=run.payload, headers=headers, timeout=timeout)
+    except requests.RequestException as exc:
+        run.state, run.http_status, run.error = State.FAILED, None, _describe(exc)
+    else:
+        run.http_status = response.status_code
+        if response.ok:
+            run.state, run.error = State.SUCCEEDED, None
+            run.execution_id = run.execution_id or _execution_id(response)
+        else:
+            run.state = State.FAILED
+            run.error = f"n8n answered HTTP {response.status_code}: {response.text[:500]}"
+    if run.state == State.FAILED:
+        logger.warning("Workflow run %s failed: %s", run.id, run.error)
+    run.save(update_fields=["state", "http_status", "error", "execution_id", "updated_at"])
+    return run
+
+
+def workflow_run_retry(*, run_id: int) -> WorkflowRun:
+    """Send a failed run again, with the same payload (and so the same runId)."""
+    # Conditional UPDATE: of two operators retrying at once, one sends.
+    reset = WorkflowRun.objects.filter(id=run_id, state=State.FAILED).update(
+        state=State.PENDING, last_attempt_at=None, updated_at=timezone.now()
+    )
+    if not reset:
+        run = WorkflowRun.objects.filter(id=run_id).first()
+        if run is None:
+            raise ApplicationError("Workflow run not found", status_code=404)
+        raise ApplicationError(f"Only failed runs can be retried; run {run_id} is {run.state}")
+    return workflow_run_send(run_id=run_id)
+
+
+@transaction.atomic
+def workflow_run_record_callback(
+    *, run_id: int, target_type: str, target_id: int, execution_id: str | None, error: str | None
+) -> WorkflowRun | None:
+    """Note n8n's execution id (and a failure it reports) on the run the callback answers."""
+    run = (
+        WorkflowRun.objects.select_for_update()
+        .filter(id=run_id, target_type=target_type, target_id=target_id)
+        .first()
+    )
+    if run is None:
+        return None
+    run.callback_received_at = timezone.now()
+    if execution_id:
+        run.execution_id = execution_id
+    if error is not None:
+        run.state, run.error = State.FAILED, f"The workflow reported: {error}"
+    run.save()
+    return run
+
+
+def run_summary(run: WorkflowRun | None) -> dict | None:
+    """What an API response says about the run it triggered."""
+    if run is None:
+        return None
+    run.refresh_from_db()
+    return {"id": run.id, "kind": run.kind, "state": run.state, "error": run.error}
+
+
+def _execution_id(response: requests.Response) -> str | None:
+    # A Webhook node answering "immediately" sends no execution id; one answering with
+    # "Respond to Webhook" may ({"executionId": ...}).
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    value = body.get("executionId") if isinstance(body, dict) else None
+    return str(value) if value not in (None, "") else None
+
+
+def _describe(exc: requests.RequestException) -> str:
+    reason = exc.__class__.__name__
+    if isinstance(exc, requests.ConnectionError):
+        reason = "n8n unreachable"
+    elif isinstance(exc, requests.Timeout):
+        reason = "n8n timed out"
+    return f"{reason}: {exc}"[:1000]
