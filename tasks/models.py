@@ -48,6 +48,7 @@ class Task(SoftDeleteModel):
     }
     # Statuses a task may be created with or moved to whose real value its dependencies decide.
     SCHEDULABLE = frozenset({Status.WAITING, Status.PENDING})
+    TERMINAL = frozenset({Status.COMPLETED, Status.FAILED})
 
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="tasks")
     task_type = models.CharField(max_length=100)
@@ -68,6 +69,10 @@ class Task(SoftDeleteModel):
     attempts = models.PositiveIntegerField(default=0)
     max_attempts = models.PositiveIntegerField(default=1)
     worker_id = models.CharField(max_length=255, null=True, blank=True)
+    # A fresh random value per claim (a fencing token): a report carrying an older one comes
+    # from a worker whose lease was taken over, and is refused. Kept after the lease ends so
+    # that a repeated report of the same attempt can be recognised.
+    lease_token = models.CharField(max_length=64, null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     available_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -82,13 +87,20 @@ class Task(SoftDeleteModel):
         indexes = [
             models.Index(fields=["project", "status"], name="tasks_task_project_status"),
             models.Index(fields=["task_type", "status"], name="tasks_task_type_status"),
-            # The claim's scan: ready tasks of a type, best priority first, then oldest.
+            # The claim's scan: ready tasks of a type, best priority first, then oldest. Partial,
+            # so it holds only the pending rows, however many completed ones pile up.
             models.Index(
                 F("task_type"),
                 F("priority").desc(),
                 F("id"),
                 name="tasks_task_claim_pending",
                 condition=Q(status="pending", deleted_at__isnull=True),
+            ),
+            # The claim's second scan: leases that ran out (crashed workers), soonest first.
+            models.Index(
+                F("lease_expires_at"),
+                name="tasks_task_claim_expired",
+                condition=Q(status="processing", deleted_at__isnull=True),
             ),
         ]
         constraints = [

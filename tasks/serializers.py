@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework import serializers
 
 from core.fields import IdField, JSONObjectField
@@ -93,21 +94,85 @@ class TaskBatchCreateSerializer(serializers.Serializer):
         ]
 
 
+class ClaimedTaskSerializer(TaskSerializer):
+    """Only the claim shows this: the lease's fencing token, the outputs of the dependencies,
+    the merged worker configs and the decrypted credentials of the bound account."""
+
+    dependencies = serializers.SerializerMethodField()
+    lease_token = serializers.CharField(read_only=True)
+    dependency_outputs = serializers.SerializerMethodField()
+    configs = serializers.SerializerMethodField()
+    credentials = serializers.SerializerMethodField()
+
+    class Meta(TaskSerializer.Meta):
+        fields = [
+            *TaskSerializer.Meta.fields,
+            "lease_token",
+            "dependency_outputs",
+            "configs",
+            "credentials",
+        ]
+
+    def _payload(self, task) -> dict:
+        return self.context["payloads"][task.id]
+
+    def get_dependencies(self, task) -> list[int]:
+        return self._payload(task)["dependencies"]
+
+    def get_dependency_outputs(self, task) -> dict:
+        return self._payload(task)["dependency_outputs"]
+
+    def get_configs(self, task) -> list[dict]:
+        return self._payload(task)["configs"]
+
+    def get_credentials(self, task) -> dict | None:
+        return self._payload(task)["credentials"]
+
+
+def lease_seconds_field():
+    return serializers.IntegerField(
+        min_value=1, max_value=settings.TASK_MAX_LEASE_SECONDS, required=False, allow_null=True
+    )
+
+
+class LeaseHolderMixin(serializers.Serializer):
+    """Who reports: checked against the live lease (optional; n8n and operators send neither)."""
+
+    worker_id = serializers.CharField(max_length=255, required=False, allow_null=True)
+    lease_token = serializers.CharField(max_length=64, required=False, allow_null=True)
+
+
 class TaskClaimSerializer(serializers.Serializer):
     task_types = serializers.ListField(
         child=serializers.CharField(max_length=100), allow_empty=False, max_length=100
     )
     worker_id = serializers.CharField(max_length=255, required=False, allow_null=True)
+    lease_seconds = lease_seconds_field()
+    max_tasks = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    platforms = serializers.ListField(
+        child=serializers.CharField(max_length=32),
+        allow_empty=False,
+        max_length=100,
+        required=False,
+    )
 
 
-class TaskUpdateSerializer(TaskFieldsMixin):
+class TaskHeartbeatSerializer(LeaseHolderMixin):
+    lease_seconds = lease_seconds_field()
+
+
+class TaskReleaseSerializer(LeaseHolderMixin):
+    pass
+
+
+class TaskUpdateSerializer(LeaseHolderMixin, TaskFieldsMixin):
     """PATCH /api/tasks/{id}: only what is sent changes; `dependencies` replaces the set."""
 
     status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
     dependencies = serializers.ListField(child=IdField(), required=False, max_length=1000)
 
 
-class TaskReportSerializer(serializers.Serializer):
+class TaskReportSerializer(LeaseHolderMixin):
     status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
     task_output = JSONObjectField(required=False, allow_null=True)
     error_message = serializers.CharField(required=False, allow_null=True, allow_blank=True)
@@ -121,3 +186,13 @@ class TaskBatchUpdateSerializer(TaskReportSerializer):
     commit_ids = serializers.ListField(
         child=serializers.CharField(max_length=255), allow_empty=False, max_length=1000
     )
+    # Beyond the contract: workers report the tasks they claimed by id (commit_ids optional).
+    task_ids = serializers.ListField(
+        child=IdField(), allow_empty=False, max_length=1000, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = kwargs.get("data")
+        if isinstance(data, dict) and "task_ids" in data and "commit_ids" not in data:
+            self.fields["commit_ids"].required = False

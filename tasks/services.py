@@ -11,17 +11,23 @@ Each public function runs in one transaction and leaves three things exact when 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import PlatformAccount
 from core.exceptions import ApplicationError
 from core.transitions import check_transition
 from projects.models import Project
+from tasks.bookkeeping import (
+    _apply_counter_deltas,
+    _counted,
+    check_lease,
+    retry_delay,
+    sync_project_statuses,
+)
+from tasks.claims import tasks_claim
 from tasks.models import Task, TaskDependency
 
 Status = Task.Status
@@ -235,41 +241,18 @@ def _topological_order(specs: Sequence[TaskSpec], by_key: dict[str, int]) -> lis
 # --- claims ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def task_claim(*, task_types: Sequence[str], worker_id: str | None = None) -> Task | None:
+def task_claim(
+    *,
+    task_types: Sequence[str],
+    worker_id: str | None = None,
+    lease_seconds: int | None = None,
+    platforms: Sequence[str] | None = None,
+) -> Task | None:
     """Hand the best ready task of these types to one worker, or None when there is none."""
-    now = timezone.now()
-    # SKIP LOCKED: concurrent claimers pass over the row another claim holds instead of
-    # waiting for it, so no task goes to two workers and no worker queues behind another.
-    # (SQLite has no row locks; its IMMEDIATE transactions serialise claims instead.)
-    task = (
-        Task.objects.filter(status=Status.PENDING, task_type__in=task_types, available_at__lte=now)
-        .order_by("-priority", "id")
-        .select_for_update(skip_locked=True)
-        .first()
+    tasks = tasks_claim(
+        task_types=task_types, worker_id=worker_id, lease_seconds=lease_seconds, platforms=platforms
     )
-    if task is None:
-        return None
-    task.status = Status.PROCESSING
-    task.started_at = now
-    task.attempts += 1
-    task.worker_id = worker_id
-    task.lease_expires_at = now + timedelta(seconds=settings.TASK_DEFAULT_LEASE_SECONDS)
-    task.save(
-        update_fields=[
-            "status",
-            "started_at",
-            "attempts",
-            "worker_id",
-            "lease_expires_at",
-            "updated_at",
-        ]
-    )
-    # The first claim starts the project; a conditional UPDATE, so racing claims agree.
-    Project.objects.filter(id=task.project_id, status=Project.Status.PENDING).update(
-        status=Project.Status.PROCESSING, updated_at=now
-    )
-    return task
+    return tasks[0] if tasks else None
 
 
 # --- reports and edits ----------------------------------------------------------------------
@@ -287,9 +270,17 @@ REPORTABLE_FIELDS = (
 
 
 @transaction.atomic
-def task_update(*, task_id: int, status: str | None = None, **changes) -> Task:
+def task_update(
+    *,
+    task_id: int,
+    status: str | None = None,
+    worker_id: str | None = None,
+    lease_token: str | None = None,
+    **changes,
+) -> Task:
     """Change one task's status and fields (the PATCH of the API and of n8n callbacks)."""
     task = _lock_tasks(Q(id=task_id), not_found="Task not found")[0]
+    _check_leases([task], worker_id=worker_id, lease_token=lease_token)
     dependencies = changes.pop("dependencies", None)
     if dependencies is not None:
         _replace_dependencies(task, dependencies)
@@ -300,20 +291,36 @@ def task_update(*, task_id: int, status: str | None = None, **changes) -> Task:
 
 
 @transaction.atomic
-def task_update_by_commit_id(*, commit_id: str, status: str | None = None, **changes) -> Task:
+def task_update_by_commit_id(
+    *,
+    commit_id: str,
+    status: str | None = None,
+    worker_id: str | None = None,
+    lease_token: str | None = None,
+    **changes,
+) -> Task:
     """Report on the task that carries this external job id."""
     task = _lock_tasks(Q(commit_id=commit_id), not_found="Task not found")[0]
+    _check_leases([task], worker_id=worker_id, lease_token=lease_token)
     _update_locked_tasks([task], status=status, changes=changes)
     return Task.objects.with_dependency_ids().get(id=task.id)
 
 
 @transaction.atomic
 def tasks_update_by_commit_ids(
-    *, commit_ids: Sequence[str], status: str | None = None, **changes
+    *,
+    commit_ids: Sequence[str] = (),
+    task_ids: Sequence[int] = (),
+    status: str | None = None,
+    worker_id: str | None = None,
+    lease_token: str | None = None,
+    **changes,
 ) -> list[Task]:
-    """Report on many tasks at once, all or nothing; unknown commit ids are a 404 naming them."""
+    """Report on many tasks at once (by commit ids and/or task ids), all or nothing; unknown
+    ones are a 404 naming them."""
     wanted = list(dict.fromkeys(commit_ids))
-    tasks = _lock_tasks(Q(commit_id__in=wanted), not_found=None)
+    wanted_ids = list(dict.fromkeys(task_ids))
+    tasks = _lock_tasks(Q(commit_id__in=wanted) | Q(id__in=wanted_ids), not_found=None)
     missing = [commit_id for commit_id in wanted if commit_id not in {t.commit_id for t in tasks}]
     if missing:
         raise ApplicationError(
@@ -321,8 +328,25 @@ def tasks_update_by_commit_ids(
             status_code=404,
             data={"missing_commit_ids": missing},
         )
+    missing_ids = [i for i in wanted_ids if i not in {t.id for t in tasks}]
+    if missing_ids:
+        raise ApplicationError(
+            f"Tasks not found: {', '.join(map(str, missing_ids))}",
+            status_code=404,
+            data={"missing_task_ids": missing_ids},
+        )
+    _check_leases(tasks, worker_id=worker_id, lease_token=lease_token)
     _update_locked_tasks(tasks, status=status, changes=changes)
     return list(Task.objects.filter(id__in=[t.id for t in tasks]).with_dependency_ids())
+
+
+def _check_leases(tasks: list[Task], *, worker_id: str | None, lease_token: str | None) -> None:
+    # Checked on the locked rows: a claim taking the task over cannot slip in between.
+    if worker_id is None and lease_token is None:
+        return
+    now = timezone.now()
+    for task in tasks:
+        check_lease(task, worker_id=worker_id, lease_token=lease_token, now=now)
 
 
 def _lock_tasks(condition: Q, *, not_found: str | None) -> list[Task]:
@@ -361,6 +385,13 @@ def _update_locked_tasks(tasks: list[Task], *, status: str | None, changes: dict
             # Waiting or pending is for the dependencies to decide, not the client.
             if status in Task.SCHEDULABLE:
                 new = Status.WAITING if task.id in blocked else Status.PENDING
+            # A failed attempt with attempts left goes back to the queue after a backoff.
+            # (attempts ≥ 1: only a claimed attempt is retried, never an operator's edit.)
+            retry = 1 <= task.attempts < task.max_attempts
+            if new == Status.FAILED and old == Status.PROCESSING and retry:
+                new = Status.PENDING
+                task.available_at = now + retry_delay(task.attempts)
+                fields.add("available_at")
         task.updated_at = now  # bulk_update does not apply auto_now
         for name, value in changes.items():
             setattr(task, name, value)
@@ -389,6 +420,7 @@ def _stamp(task: Task, new: str, now, fields: set[str]) -> None:
         task.started_at = now
         fields.add("started_at")
     else:
+        # The lease ends; lease_token stays, so a repeated report of this attempt is known.
         task.worker_id = None
         task.lease_expires_at = None
         fields.update({"worker_id", "lease_expires_at"})
@@ -398,14 +430,6 @@ def _stamp(task: Task, new: str, now, fields: set[str]) -> None:
     elif new in Task.SCHEDULABLE:
         task.completed_at = None
         fields.add("completed_at")
-
-
-def _counted(status: str) -> Counter:
-    if status == Status.COMPLETED:
-        return Counter(completed_tasks=1)
-    if status == Status.FAILED:
-        return Counter(failed_tasks=1)
-    return Counter()
 
 
 def _ids_with_unfinished_dependencies(task_ids: Iterable[int]) -> set[int]:
@@ -475,46 +499,6 @@ def _replace_dependencies(task: Task, dependency_ids: Sequence[int]) -> None:
     TaskDependency.objects.bulk_create(
         [TaskDependency(task=task, depends_on_id=dep) for dep in wanted - edges[task.id]]
     )
-
-
-# --- project bookkeeping --------------------------------------------------------------------
-
-
-def _apply_counter_deltas(deltas: dict[int, Counter]) -> None:
-    for project_id, delta in deltas.items():
-        increments = {name: F(name) + amount for name, amount in delta.items() if amount}
-        if increments:
-            Project.all_objects.filter(id=project_id).update(
-                **increments, updated_at=timezone.now()
-            )
-
-
-def sync_project_statuses(project_ids: Iterable[int]) -> None:
-    """Derive each project's status from its tasks, in one conditional UPDATE.
-
-    A task failed for good fails the project; all tasks completed complete it; a project
-    that was completed or failed and has open tasks again goes back to processing (or
-    pending if none has started); the first started task moves a pending project on.
-    """
-    project_ids = list(project_ids)
-    if not project_ids:
-        return
-    P = Project.Status
-    started = Exists(
-        Task.objects.filter(
-            project_id=OuterRef("pk"), status__in=[Status.PROCESSING, Status.COMPLETED]
-        )
-    )
-    derived = Case(
-        When(failed_tasks__gt=0, then=Value(P.FAILED)),
-        When(total_tasks__gt=0, completed_tasks=F("total_tasks"), then=Value(P.COMPLETED)),
-        When(Q(status__in=[P.PENDING, P.COMPLETED, P.FAILED]) & started, then=Value(P.PROCESSING)),
-        When(status__in=[P.COMPLETED, P.FAILED], then=Value(P.PENDING)),
-        default=F("status"),
-    )
-    Project.all_objects.filter(id__in=project_ids).alias(derived=derived).exclude(
-        status=F("derived")
-    ).update(status=derived, updated_at=timezone.now())
 
 
 # --- whole graphs ---------------------------------------------------------------------------

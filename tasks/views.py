@@ -5,14 +5,17 @@ from rest_framework.response import Response
 
 from core.lookups import get_or_404
 from core.responses import EnvelopeResponse
-from tasks import services
+from tasks import claims, services
 from tasks.filters import TaskFilter
 from tasks.models import Task
 from tasks.serializers import (
+    ClaimedTaskSerializer,
     TaskBatchCreateSerializer,
     TaskBatchUpdateSerializer,
     TaskClaimSerializer,
     TaskCreateSerializer,
+    TaskHeartbeatSerializer,
+    TaskReleaseSerializer,
     TaskSerializer,
     TaskUpdateByCommitIdSerializer,
     TaskUpdateSerializer,
@@ -58,18 +61,53 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         request=TaskClaimSerializer,
         responses=OpenApiResponse(
-            TaskSerializer, "The claimed task; code 1 and data null when no task is ready."
+            ClaimedTaskSerializer,
+            "The claimed task (a list of them when max_tasks is given); code 1 and data null "
+            "when no task is ready.",
         ),
     )
     @action(detail=False, methods=["post"])
     def claim(self, request):
         params = TaskClaimSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        task = services.task_claim(**params.validated_data)
-        if task is None:
+        max_tasks = params.validated_data.get("max_tasks")
+        tasks = claims.tasks_claim(**{"max_tasks": 1, **params.validated_data})
+        if not tasks:
             return EnvelopeResponse(None, code=1, msg=NOTHING_TO_CLAIM)
-        task = self.get_queryset().get(id=task.id)
+        context = {"payloads": claims.claim_payloads(tasks)}
+        if max_tasks is None:
+            return Response(ClaimedTaskSerializer(tasks[0], context=context).data)
+        return Response(ClaimedTaskSerializer(tasks, many=True, context=context).data)
+
+    @extend_schema(request=TaskHeartbeatSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def heartbeat(self, request, pk=None):
+        params = TaskHeartbeatSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        task = claims.task_heartbeat(task_id=self.get_object().id, **params.validated_data)
         return Response(TaskSerializer(task).data)
+
+    @extend_schema(request=TaskReleaseSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        params = TaskReleaseSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        task = claims.task_release(task_id=self.get_object().id, **params.validated_data)
+        return Response(TaskSerializer(task).data)
+
+    @extend_schema(responses=OpenApiResponse(description="Task types of live tasks, sorted."))
+    @action(detail=False, methods=["get"])
+    def types(self, request):
+        return Response(claims.task_types())
+
+    @extend_schema(
+        responses=OpenApiResponse(
+            description="Per task type: counts by status, ready count, oldest ready age (s)."
+        )
+    )
+    @action(detail=False, methods=["get"])
+    def stats(self, request):
+        return Response(claims.task_stats())
 
     @extend_schema(request=TaskBatchUpdateSerializer, responses=TaskSerializer(many=True))
     @action(detail=False, methods=["patch"], url_path="batch-update")

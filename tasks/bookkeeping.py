@@ -1,0 +1,101 @@
+"""Project counters and status derived from tasks, and the lease check: shared by the
+services and the claims (a module of its own so that neither imports the other in a circle).
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from core.exceptions import ApplicationError
+from projects.models import Project
+from tasks.models import Task
+
+Status = Task.Status
+
+
+def _counted(status: str) -> Counter:
+    if status == Status.COMPLETED:
+        return Counter(completed_tasks=1)
+    if status == Status.FAILED:
+        return Counter(failed_tasks=1)
+    return Counter()
+
+
+# --- project bookkeeping --------------------------------------------------------------------
+
+
+def _apply_counter_deltas(deltas: dict[int, Counter]) -> None:
+    for project_id, delta in deltas.items():
+        increments = {name: F(name) + amount for name, amount in delta.items() if amount}
+        if increments:
+            Project.all_objects.filter(id=project_id).update(
+                **increments, updated_at=timezone.now()
+            )
+
+
+def sync_project_statuses(project_ids: Iterable[int]) -> None:
+    """Derive each project's status from its tasks, in one conditional UPDATE.
+
+    A task failed for good fails the project; all tasks completed complete it; a project
+    that was completed or failed and has open tasks again goes back to processing (or
+    pending if none has started); the first started task moves a pending project on.
+    """
+    project_ids = list(project_ids)
+    if not project_ids:
+        return
+    P = Project.Status
+    started = Exists(
+        Task.objects.filter(
+            project_id=OuterRef("pk"), status__in=[Status.PROCESSING, Status.COMPLETED]
+        )
+    )
+    derived = Case(
+        When(failed_tasks__gt=0, then=Value(P.FAILED)),
+        When(total_tasks__gt=0, completed_tasks=F("total_tasks"), then=Value(P.COMPLETED)),
+        When(Q(status__in=[P.PENDING, P.COMPLETED, P.FAILED]) & started, then=Value(P.PROCESSING)),
+        When(status__in=[P.COMPLETED, P.FAILED], then=Value(P.PENDING)),
+        default=F("status"),
+    )
+    Project.all_objects.filter(id__in=project_ids).alias(derived=derived).exclude(
+        status=F("derived")
+    ).update(status=derived, updated_at=timezone.now())
+
+
+# --- leases and retries -----------------------------------------------------------------------
+
+
+def check_lease(task: Task, *, worker_id: str | None, lease_token: str | None, now) -> None:
+    """Refuse a heartbeat, release or report that does not come from the lease's holder.
+
+    `lease_token` is a fencing token: a worker whose lease expired and was taken over by a
+    new claim still holds the old token, and its late report must not overwrite the new
+    attempt's. A `worker_id` alone is checked while the lease is live. Reports that name
+    neither (n8n, operators) are not checked.
+    """
+    if lease_token is not None and lease_token != task.lease_token:
+        raise ApplicationError(
+            f"lease_token does not match the current lease of task {task.id}: it was claimed "
+            "again since (or never with this token); nothing was changed."
+        )
+    lease_live = (
+        task.status == Status.PROCESSING
+        and task.lease_expires_at is not None
+        and task.lease_expires_at > now
+    )
+    if worker_id is not None and lease_live and worker_id != task.worker_id:
+        raise ApplicationError(
+            f"Task {task.id} is leased to worker {task.worker_id!r} until "
+            f"{task.lease_expires_at.isoformat()}, not to {worker_id!r}; nothing was changed."
+        )
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the `attempts`-th failed attempt: base * 2**(attempts-1),
+    capped (settings TASK_RETRY_BACKOFF_BASE_SECONDS and TASK_RETRY_BACKOFF_MAX_SECONDS)."""
+    base = settings.TASK_RETRY_BACKOFF_BASE_SECONDS
+    cap = settings.TASK_RETRY_BACKOFF_MAX_SECONDS
+    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))

@@ -1,0 +1,429 @@
+"""The worker protocol: claims with leases and quotas, heartbeats, releases, expired leases.
+
+A task is *ready* when it is pending and `available_at` has come, or processing with a lease
+that ran out (its worker crashed). The claim itself picks up the second kind, so nothing
+needs a cron job; `tasks_reclaim_expired` does the same eagerly for those who want it.
+
+Fairness between task types (a claim listing several): the claim looks at the best ready
+tasks of each listed type (one index scan per type), serves the highest priority first, and
+between types tied on priority deals round-robin, starting each claim at the next type of a
+rotation kept per process. A flood of one type therefore gets at most its share of the
+claims, never all of them.
+"""
+
+import itertools
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, Min, Q, Value, When
+from django.utils import timezone
+
+from accounts.crypto import decrypt_credentials
+from accounts.models import PlatformAccount, utc_today
+from core.exceptions import ApplicationError
+from projects.models import Project
+from tasks.bookkeeping import _apply_counter_deltas, check_lease, sync_project_statuses
+from tasks.models import Task, TaskDependency
+from workerconfigs.services import tasks_merged_configs
+
+Status = Task.Status
+
+# Where the next multi-type claim of this process starts dealing (see the module docstring).
+_rotation = itertools.count()
+
+
+def lease_deadline(now, lease_seconds: int | None):
+    return now + timedelta(seconds=lease_seconds or settings.TASK_DEFAULT_LEASE_SECONDS)
+
+
+def _claim_candidates(
+    *, types: list[str], max_tasks: int, platforms: Sequence[str] | None, now
+) -> list[Task]:
+    """Lock and read the best ready tasks of each type, and expired leases, in one query.
+
+    One arm per type, so each walks the partial index `tasks_task_claim_pending` in priority
+    order and stops after `max_tasks` rows (an IN over the types would have to sort every
+    ready row); one arm for leases that ran out (`tasks_task_claim_expired`). FOR UPDATE SKIP
+    LOCKED in each arm: concurrent claimers pass over the rows another claim holds instead of
+    waiting for them, so no task goes to two workers and no worker queues behind another.
+    SQLite has no row locks; its IMMEDIATE transactions serialise claims instead.
+
+    Quotas are filtered here too (subqueries on the small accounts table), so tasks of a
+    platform with no quota left are passed over and block nothing; the allocation under the
+    accounts' lock in `_bind_accounts` has the last word.
+    """
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    lock = " FOR UPDATE SKIP LOCKED" if skip_locked else ""
+    table = connection.ops.quote_name(Task._meta.db_table)
+    accounts = connection.ops.quote_name(PlatformAccount._meta.db_table)
+    available = (
+        f"SELECT a.{{col}} FROM {accounts} a WHERE a.status = %s AND a.deleted_at IS NULL"
+        " AND a.daily_limit > CASE WHEN a.usage_date = %s THEN a.used_today ELSE 0 END"
+    )
+    available_params = [
+        PlatformAccount.Status.ACTIVE,
+        connection.ops.adapt_datefield_value(utc_today()),
+    ]
+    if platforms is not None:
+        available += f" AND a.platform IN ({', '.join(['%s'] * len(platforms))})"
+        available_params += list(platforms)
+    # A platform without any live account is not quota-managed: its tasks go out unbound.
+    managed = f"SELECT a.platform FROM {accounts} a WHERE a.deleted_at IS NULL"
+    quota_terms = [
+        f"platform_account_id IN ({available.format(col='id')})",
+        f"(platform_account_id IS NULL AND (platform IN ({available.format(col='platform')})"
+        f" OR platform NOT IN ({managed})))",
+    ]
+    quota_params = available_params * 2
+    if platforms is None:
+        quota_terms.insert(0, "(platform_account_id IS NULL AND platform IS NULL)")
+    else:
+        placeholders = ", ".join(["%s"] * len(platforms))
+        quota_terms[1] = f"({quota_terms[1]} AND platform IN ({placeholders}))"
+        quota_params = [*available_params, *available_params, *platforms]
+    quota = "(" + " OR ".join(quota_terms) + ")"
+
+    at = connection.ops.adapt_datetimefield_value(now)
+    arms, params = [], []
+    for index, task_type in enumerate(types):
+        arms.append(
+            f"c{index} AS (SELECT * FROM {table} WHERE status = %s AND deleted_at IS NULL"
+            f" AND task_type = %s AND available_at <= %s AND {quota}"
+            f" ORDER BY priority DESC, id LIMIT %s{lock})"
+        )
+        params += [Status.PENDING, task_type, at, *quota_params, max_tasks]
+    arms.append(
+        f"expired AS (SELECT * FROM {table} WHERE status = %s AND deleted_at IS NULL"
+        f" AND lease_expires_at <= %s AND task_type IN ({', '.join(['%s'] * len(types))})"
+        f" AND {quota} ORDER BY lease_expires_at, id LIMIT %s{lock})"
+    )
+    params += [Status.PROCESSING, at, *types, *quota_params, max_tasks]
+    union = " UNION ALL ".join(f"SELECT * FROM c{i}" for i in range(len(types)))
+    sql = f"WITH {', '.join(arms)} {union} UNION ALL SELECT * FROM expired"
+    return list(Task.objects.raw(sql, params))
+
+
+@transaction.atomic
+def tasks_claim(
+    *,
+    task_types: Sequence[str],
+    max_tasks: int = 1,
+    worker_id: str | None = None,
+    lease_seconds: int | None = None,
+    platforms: Sequence[str] | None = None,
+) -> list[Task]:
+    """Hand up to `max_tasks` ready tasks of these types to one worker, under one lease."""
+    now = timezone.now()
+    types = sorted(set(task_types))
+    rows = _claim_candidates(types=types, max_tasks=max_tasks, platforms=platforms, now=now)
+    expired = _fail_exhausted([t for t in rows if t.status == Status.PROCESSING], now)
+    candidates: dict[str, list[Task]] = {t: [] for t in types}
+    for task in [t for t in rows if t.status == Status.PENDING] + expired:
+        candidates[task.task_type].append(task)
+    for queue in candidates.values():
+        queue.sort(key=lambda t: (-t.priority, t.id))
+
+    picked = _deal(candidates, types, max_tasks)
+    picked = _bind_accounts(picked, now)
+    if not picked:
+        return []
+
+    token = secrets.token_hex(16)
+    deadline = lease_deadline(now, lease_seconds)
+    bindings = {t.id: t.platform_account_id for t in picked if t.platform_account_id}
+    account_update = {}
+    if bindings:
+        account_update["platform_account_id"] = Case(
+            *[When(id=task_id, then=Value(acc)) for task_id, acc in bindings.items()],
+            default=F("platform_account_id"),
+            output_field=Task._meta.get_field("platform_account").target_field,
+        )
+    Task.objects.filter(id__in=[t.id for t in picked]).update(
+        status=Status.PROCESSING,
+        started_at=now,
+        attempts=F("attempts") + 1,
+        worker_id=worker_id,
+        lease_token=token,
+        lease_expires_at=deadline,
+        updated_at=now,
+        **account_update,
+    )
+    # The first claim starts the project; a conditional UPDATE, so racing claims agree.
+    Project.objects.filter(
+        id__in={t.project_id for t in picked}, status=Project.Status.PENDING
+    ).update(status=Project.Status.PROCESSING, updated_at=now)
+    for task in picked:  # what the UPDATE wrote, without reading the rows again
+        task.status = Status.PROCESSING
+        task.started_at = task.updated_at = now
+        task.attempts += 1
+        task.worker_id, task.lease_token, task.lease_expires_at = worker_id, token, deadline
+    return picked
+
+
+def _deal(candidates: dict[str, list[Task]], types: list[str], max_tasks: int) -> list[Task]:
+    """Take the highest priority first; between types tied on it, round-robin (fairness)."""
+    start = next(_rotation) % len(types) if types else 0
+    order = types[start:] + types[:start]
+    heads = {t: 0 for t in order}
+    picked: list[Task] = []
+    while len(picked) < max_tasks:
+        live = [t for t in order if heads[t] < len(candidates[t])]
+        if not live:
+            break
+        best = max(candidates[t][heads[t]].priority for t in live)
+        for task_type in live:
+            if len(picked) == max_tasks:
+                break
+            task = candidates[task_type][heads[task_type]]
+            if task.priority == best:
+                picked.append(task)
+                heads[task_type] += 1
+    return picked
+
+
+def _fail_exhausted(expired: list[Task], now) -> list[Task]:
+    """Expired leases on the last attempt fail for good (a task that keeps crashing its
+    workers runs out of attempts); the others are returned to be claimed again."""
+    exhausted = [t for t in expired if t.attempts >= t.max_attempts]
+    if exhausted:
+        _fail_for_good(exhausted, now)
+    return [t for t in expired if t.attempts < t.max_attempts]
+
+
+def _fail_for_good(tasks: list[Task], now) -> None:
+    Task.objects.filter(id__in=[t.id for t in tasks]).update(
+        status=Status.FAILED,
+        error_message=Value("Lease expired on the last attempt; the worker did not report."),
+        worker_id=None,
+        lease_expires_at=None,
+        updated_at=now,
+    )
+    deltas: dict[int, Counter] = defaultdict(Counter)
+    for task in tasks:
+        deltas[task.project_id]["failed_tasks"] += 1
+    _apply_counter_deltas(deltas)
+    sync_project_statuses(deltas.keys())
+
+
+def _bind_accounts(picked: list[Task], now) -> list[Task]:
+    """Give each picked task that needs a platform an account with quota, and count the use.
+
+    The account rows are locked (in id order, so two claims cannot deadlock) and their usage
+    re-read under the lock: two claims that both saw one use left cannot both take it, so
+    `used_today` never passes `daily_limit`. Tasks left without quota are not handed out;
+    they stay pending for a later claim and block nothing else.
+    """
+    needing = [t for t in picked if t.platform_account_id or t.platform]
+    if not needing:
+        return picked
+    today = utc_today()
+    bound_ids = {t.platform_account_id for t in needing if t.platform_account_id}
+    wanted_platforms = {t.platform for t in needing if not t.platform_account_id}
+    accounts = list(
+        PlatformAccount.objects.filter(Q(id__in=bound_ids) | Q(platform__in=wanted_platforms))
+        .order_by("id")
+        .select_for_update()
+    )
+    left = {
+        a.id: max(0, a.daily_limit - (a.used_today if a.usage_date == today else 0))
+        if a.status == PlatformAccount.Status.ACTIVE
+        else 0
+        for a in accounts
+    }
+    by_platform = defaultdict(list)
+    for account in accounts:
+        by_platform[account.platform].append(account.id)
+    used: Counter = Counter()
+    kept = []
+    for task in picked:
+        if task.platform_account_id:
+            account_id = task.platform_account_id if left.get(task.platform_account_id) else None
+        elif task.platform not in by_platform:
+            kept.append(task)  # no account of this platform: not quota-managed, unbound
+            continue
+        elif task.platform:
+            choices = [a for a in by_platform[task.platform] if left[a] > 0]
+            # The most remaining quota first, as `available/{platform}` orders them.
+            account_id = max(choices, key=lambda a: (left[a], -a)) if choices else None
+        else:
+            kept.append(task)
+            continue
+        if account_id is None:
+            continue
+        left[account_id] -= 1
+        used[account_id] += 1
+        task.platform_account_id = account_id
+        kept.append(task)
+    if used:
+        is_today = Q(usage_date=today)
+        PlatformAccount.objects.filter(id__in=used).update(
+            used_today=Case(
+                *[
+                    When(Q(id=account_id) & is_today, then=F("used_today") + n)
+                    for account_id, n in used.items()
+                ],
+                *[When(id=account_id, then=Value(n)) for account_id, n in used.items()],
+                output_field=PlatformAccount._meta.get_field("used_today"),
+            ),
+            usage_date=today,
+            last_used_at=now,
+            updated_at=now,
+        )
+    return kept
+
+
+def claim_payloads(tasks: list[Task]) -> dict[int, dict]:
+    """What a worker needs beside the task, for all claimed tasks in a constant number of
+    queries: its dependencies' outputs, its merged worker configs, its account's credentials.
+    """
+    ids = [t.id for t in tasks]
+    outputs: dict[int, dict] = defaultdict(dict)
+    edges = TaskDependency.objects.filter(task_id__in=ids).order_by("task_id", "depends_on_id")
+    for task_id, dep_id, output in edges.values_list(
+        "task_id", "depends_on_id", "depends_on__task_output"
+    ):
+        outputs[task_id][str(dep_id)] = output
+    configs = tasks_merged_configs(ids)
+    account_ids = {t.platform_account_id for t in tasks if t.platform_account_id}
+    secrets_by_account = {
+        account_id: decrypt_credentials(token)
+        for account_id, token in PlatformAccount.all_objects.filter(id__in=account_ids).values_list(
+            "id", "credentials_encrypted"
+        )
+    }
+    return {
+        t.id: {
+            "dependencies": [int(dep_id) for dep_id in outputs.get(t.id, {})],
+            "dependency_outputs": outputs.get(t.id, {}),
+            "configs": configs[t.id],
+            "credentials": secrets_by_account.get(t.platform_account_id),
+        }
+        for t in tasks
+    }
+
+
+# --- leases ---------------------------------------------------------------------------------
+
+
+def _lock_processing(task_id: int, action: str) -> Task:
+    task = Task.objects.select_for_update().filter(id=task_id).first()
+    if task is None:
+        raise ApplicationError("Task not found", status_code=404)
+    if task.status != Status.PROCESSING:
+        raise ApplicationError(
+            f"Cannot {action} task {task.id}: it is {task.status}, not processing."
+        )
+    return task
+
+
+@transaction.atomic
+def task_heartbeat(
+    *,
+    task_id: int,
+    worker_id: str | None = None,
+    lease_token: str | None = None,
+    lease_seconds: int | None = None,
+) -> Task:
+    """Extend the lease of a processing task held by this worker."""
+    task = _lock_processing(task_id, "heartbeat")
+    now = timezone.now()
+    check_lease(task, worker_id=worker_id, lease_token=lease_token, now=now)
+    task.lease_expires_at = lease_deadline(now, lease_seconds)
+    task.save(update_fields=["lease_expires_at", "updated_at"])
+    return Task.objects.with_dependency_ids().get(id=task.id)
+
+
+@transaction.atomic
+def task_release(
+    *, task_id: int, worker_id: str | None = None, lease_token: str | None = None
+) -> Task:
+    """Give a claimed task back unrun: pending again at once, and the attempt not counted."""
+    task = _lock_processing(task_id, "release")
+    now = timezone.now()
+    check_lease(task, worker_id=worker_id, lease_token=lease_token, now=now)
+    _back_to_queue([task], now, refund_attempt=True)
+    return Task.objects.with_dependency_ids().get(id=task.id)
+
+
+def _back_to_queue(tasks: list[Task], now, *, refund_attempt: bool) -> None:
+    Task.objects.filter(id__in=[t.id for t in tasks]).update(
+        status=Status.PENDING,
+        attempts=F("attempts") - 1 if refund_attempt else F("attempts"),
+        worker_id=None,
+        lease_expires_at=None,
+        started_at=None,
+        available_at=now,
+        updated_at=now,
+    )
+    sync_project_statuses({t.project_id for t in tasks})
+
+
+@transaction.atomic
+def tasks_reclaim_expired(*, limit: int = 10_000) -> dict[str, int]:
+    """Put tasks whose lease ran out back to pending, or fail them when out of attempts."""
+    now = timezone.now()
+    expired = list(
+        Task.objects.filter(status=Status.PROCESSING, lease_expires_at__lte=now)
+        .order_by("lease_expires_at", "id")
+        .select_for_update(skip_locked=True)[:limit]
+    )
+    retry = _fail_exhausted(expired, now)
+    if retry:
+        _back_to_queue(retry, now, refund_attempt=False)
+    return {"requeued": len(retry), "failed": len(expired) - len(retry)}
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def task_types() -> list[str]:
+    """Every task type of live tasks, sorted."""
+    return list(Task.objects.order_by("task_type").values_list("task_type", flat=True).distinct())
+
+
+def task_stats() -> list[dict]:
+    """Counts by type and status, ready count and the age of the oldest ready task per type."""
+    now = timezone.now()
+    rows: dict[str, dict] = {}
+
+    def row(task_type):
+        return rows.setdefault(
+            task_type,
+            {
+                "task_type": task_type,
+                "counts": dict.fromkeys(Status.values, 0),
+                "ready": 0,
+                "oldest_ready_age_seconds": None,
+            },
+        )
+
+    counts = Task.objects.order_by().values("task_type", "status").annotate(n=Count("id"))
+    for item in counts:
+        row(item["task_type"])["counts"][item["status"]] = item["n"]
+    ready = (
+        Task.objects.filter(
+            Q(status=Status.PENDING, available_at__lte=now)
+            | Q(status=Status.PROCESSING, lease_expires_at__lte=now)
+        )
+        .order_by()
+        .values("task_type")
+        .annotate(
+            n=Count("id"),
+            oldest=Min(
+                Case(
+                    When(status=Status.PROCESSING, then=F("lease_expires_at")),
+                    default=F("available_at"),
+                )
+            ),
+        )
+    )
+    for item in ready:
+        entry = row(item["task_type"])
+        entry["ready"] = item["n"]
+        age = (now - item["oldest"]).total_seconds()
+        entry["oldest_ready_age_seconds"] = round(max(0.0, age), 3)
+    return [rows[t] for t in sorted(rows)]
