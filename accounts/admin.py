@@ -6,22 +6,7 @@ from django.contrib import admin, messages
 from accounts import services
 from accounts.crypto import CredentialsDecryptionError, decrypt_credentials, mask_credentials
 from accounts.models import PlatformAccount
-from core.exceptions import ApplicationError
-
-
-class DeletedListFilter(admin.SimpleListFilter):
-    title = "deleted"
-    parameter_name = "deleted"
-
-    def lookups(self, request, model_admin):
-        return [("no", "Live"), ("yes", "Deleted")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "no":
-            return queryset.live()
-        if self.value() == "yes":
-            return queryset.deleted()
-        return queryset
+from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
 
 
 class PlatformAccountForm(forms.ModelForm):
@@ -63,7 +48,7 @@ class PlatformAccountForm(forms.ModelForm):
 
 
 @admin.register(PlatformAccount)
-class PlatformAccountAdmin(admin.ModelAdmin):
+class PlatformAccountAdmin(SoftDeleteAdmin):
     form = PlatformAccountForm
     list_display = [
         "id",
@@ -96,22 +81,6 @@ class PlatformAccountAdmin(admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at", "deleted_at"]}),
     ]
     actions = ["reset_usage", "soft_delete", "restore"]
-
-    def get_queryset(self, request):
-        # Soft-deleted accounts stay visible here, so that they can be restored.
-        return PlatformAccount.all_objects.all()
-
-    def has_change_permission(self, request, obj=None):
-        # A deleted row is read-only until restored (the restore action).
-        if obj is not None and obj.deleted_at is not None:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def get_actions(self, request):
-        # Never a hard delete: tasks keep pointing at their account.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     @admin.display(description="used / limit")
     def usage(self, account):
@@ -147,9 +116,6 @@ class PlatformAccountAdmin(admin.ModelAdmin):
         for field in PlatformAccount._meta.concrete_fields:
             setattr(obj, field.attname, getattr(saved, field.attname))
 
-    def delete_model(self, request, obj):
-        services.account_delete(account=obj)
-
     @admin.action(description="Reset today's usage of selected accounts", permissions=["change"])
     def reset_usage(self, request, queryset):
         accounts = list(queryset.live())
@@ -157,21 +123,8 @@ class PlatformAccountAdmin(admin.ModelAdmin):
             services.account_reset_usage(account=account)
         self.message_user(request, f"Usage reset on {len(accounts)} account(s).", messages.SUCCESS)
 
-    @admin.action(description="Soft-delete selected accounts", permissions=["change"])
-    def soft_delete(self, request, queryset):
-        accounts = list(queryset.live())
-        for account in accounts:
-            services.account_delete(account=account)
-        self.message_user(request, f"{len(accounts)} account(s) deleted.", messages.SUCCESS)
+    def delete_row(self, account):
+        services.account_delete(account=account)
 
-    @admin.action(description="Restore selected accounts", permissions=["change"])
-    def restore(self, request, queryset):
-        restored = 0
-        for account in queryset.deleted():
-            try:
-                services.account_restore(account=account)
-            except ApplicationError as exc:
-                self.message_user(request, exc.message, messages.ERROR)
-            else:
-                restored += 1
-        self.message_user(request, f"{restored} account(s) restored.", messages.SUCCESS)
+    def restore_row(self, account):
+        services.account_restore(account=account)
