@@ -4,18 +4,9 @@ from rest_framework import serializers
 from accounts.crypto import MASK, CredentialsDecryptionError, decrypt_credentials, mask_credentials
 from accounts.models import PlatformAccount
 from core.exceptions import ApplicationError
-from core.fields import JSONObjectField
+from core.fields import ChoiceField, JSONObjectField
 
 MAX_QUOTA = 2**31 - 1
-
-
-def choice_field(choices, **kwargs) -> serializers.ChoiceField:
-    """A ChoiceField whose error message lists the valid choices."""
-    valid = ", ".join(value for value, _label in choices)
-    message = f'"{{input}}" is not a valid choice. Valid choices: {valid}.'
-    return serializers.ChoiceField(
-        choices=choices, error_messages={"invalid_choice": message}, **kwargs
-    )
 
 
 @extend_schema_field(
@@ -116,20 +107,20 @@ class PlatformAccountListSerializer(serializers.ModelSerializer):
 
 
 class PlatformAccountCreateSerializer(serializers.Serializer):
-    platform = choice_field(PlatformAccount.Platform.choices)
+    platform = ChoiceField(PlatformAccount.Platform.choices)
     name = serializers.CharField(max_length=255)
     credentials = CredentialsInputField(required=False)
-    status = choice_field(PlatformAccount.Status.choices, required=False)
+    status = ChoiceField(PlatformAccount.Status.choices, required=False)
     daily_limit = serializers.IntegerField(min_value=0, max_value=MAX_QUOTA, required=False)
 
 
 class PlatformAccountUpdateSerializer(serializers.Serializer):
     """PUT /api/platform-accounts/{id}: every field optional; credentials replace the old."""
 
-    platform = choice_field(PlatformAccount.Platform.choices, required=False)
+    platform = ChoiceField(PlatformAccount.Platform.choices, required=False)
     name = serializers.CharField(max_length=255, required=False)
     credentials = CredentialsInputField(required=False)
-    status = choice_field(PlatformAccount.Status.choices, required=False)
+    status = ChoiceField(PlatformAccount.Status.choices, required=False)
     daily_limit = serializers.IntegerField(min_value=0, max_value=MAX_QUOTA, required=False)
 
 
@@ -138,7 +129,7 @@ class ResetUsageSerializer(serializers.Serializer):
 
 
 class PlatformPathSerializer(serializers.Serializer):
-    platform = choice_field(PlatformAccount.Platform.choices)
+    platform = ChoiceField(PlatformAccount.Platform.choices)
 
 
 class AccountDeletedSerializer(serializers.Serializer):

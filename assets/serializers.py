@@ -3,18 +3,9 @@ import re
 from rest_framework import serializers
 
 from assets.models import SHA256_HEX_MESSAGE, Asset
-from core.fields import JSONObjectField
+from core.fields import ChoiceField, JSONObjectField
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
-
-
-def choice_field(choices, **kwargs) -> serializers.ChoiceField:
-    """A ChoiceField whose error message lists the valid choices."""
-    valid = ", ".join(value for value, _label in choices)
-    message = f'"{{input}}" is not a valid choice. Valid choices: {valid}.'
-    return serializers.ChoiceField(
-        choices=choices, error_messages={"invalid_choice": message}, **kwargs
-    )
 
 
 class FileHashField(serializers.CharField):
@@ -62,8 +53,8 @@ class AssetFieldsMixin(serializers.Serializer):
     source = serializers.CharField(
         max_length=100, required=False, allow_null=True, allow_blank=True
     )
-    visibility = choice_field(Asset.Visibility.choices, required=False)
-    status = choice_field(Asset.Status.choices, required=False)
+    visibility = ChoiceField(Asset.Visibility.choices, required=False)
+    status = ChoiceField(Asset.Status.choices, required=False)
     file_hash = FileHashField(required=False, allow_null=True)
     original_filename = serializers.CharField(
         max_length=255, required=False, allow_null=True, allow_blank=True
@@ -72,18 +63,18 @@ class AssetFieldsMixin(serializers.Serializer):
 
 class AssetCreateSerializer(AssetFieldsMixin):
     name = serializers.CharField(max_length=255)
-    asset_type = choice_field(Asset.AssetType.choices)
+    asset_type = ChoiceField(Asset.AssetType.choices)
 
 
 class AssetUpdateSerializer(AssetFieldsMixin):
     """PUT /api/assets/{id}: every field optional; only what is sent changes."""
 
     name = serializers.CharField(max_length=255, required=False)
-    asset_type = choice_field(Asset.AssetType.choices, required=False)
+    asset_type = ChoiceField(Asset.AssetType.choices, required=False)
 
 
 class AssetTypePathSerializer(serializers.Serializer):
-    asset_type = choice_field(Asset.AssetType.choices)
+    asset_type = ChoiceField(Asset.AssetType.choices)
 
 
 class FileHashPathSerializer(serializers.Serializer):

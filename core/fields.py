@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 # Beyond PostgreSQL's bigint, an id can only be unknown; refusing it here keeps the
@@ -5,6 +6,7 @@ from rest_framework import serializers
 MAX_ID = 2**63 - 1
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True})
 class JSONObjectField(serializers.JSONField):
     """A JSON field that must hold an object (or null where allowed): never a list or a number."""
 
@@ -51,3 +53,14 @@ class LivePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def _model_name(self) -> str:
         return self.get_queryset().model._meta.verbose_name.capitalize()
+
+
+class ChoiceField(serializers.ChoiceField):
+    """A choice whose error message lists the valid values."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices, **kwargs)
+        valid = ", ".join(str(value) for value in self.choices)
+        self.error_messages["invalid_choice"] = (
+            f'"{{input}}" is not a valid choice. Valid choices: {valid}.'
+        )

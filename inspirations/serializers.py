@@ -1,16 +1,7 @@
 from rest_framework import serializers
 
-from core.fields import JSONObjectField
+from core.fields import ChoiceField, JSONObjectField
 from inspirations.models import MAX_SCORE, MIN_SCORE, Inspiration
-
-
-def choice_field(choices, **kwargs) -> serializers.ChoiceField:
-    """A ChoiceField whose error message lists the valid choices."""
-    valid = ", ".join(value for value, _label in choices)
-    message = f'"{{input}}" is not a valid choice. Valid choices: {valid}.'
-    return serializers.ChoiceField(
-        choices=choices, error_messages={"invalid_choice": message}, **kwargs
-    )
 
 
 def score_field(**kwargs) -> serializers.FloatField:
@@ -60,7 +51,7 @@ class InspirationUpdateSerializer(InspirationCreateSerializer):
     """PUT /api/inspirations/{id}: every field optional; only what is sent changes."""
 
     title = serializers.CharField(max_length=255, required=False)
-    status = choice_field(Inspiration.Status.choices, required=False)
+    status = ChoiceField(Inspiration.Status.choices, required=False)
     score = score_field()
     score_details = JSONObjectField(required=False, allow_null=True)
     review_notes = serializers.CharField(required=False, allow_null=True, allow_blank=True)

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from assets.models import Asset
-from core.fields import JSONObjectField, LivePrimaryKeyRelatedField
+from core.fields import ChoiceField, JSONObjectField, LivePrimaryKeyRelatedField
 from inspirations.models import Inspiration
 from projects.models import Project, ProjectType
 from tasks.serializers import TaskSerializer
@@ -69,7 +69,7 @@ class ProjectUpdateSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
     )
-    status = serializers.ChoiceField(choices=Project.Status.choices, required=False)
+    status = ChoiceField(choices=Project.Status.choices, required=False)
     score = serializers.FloatField(required=False, allow_null=True)
     score_details = JSONObjectField(required=False, allow_null=True)
     review_notes = serializers.CharField(required=False, allow_null=True, allow_blank=True)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from core.fields import IdField, JSONObjectField
+from core.fields import ChoiceField, IdField, JSONObjectField
 from tasks.models import Task
 from tasks.services import TaskSpec
 
@@ -70,7 +70,7 @@ class TaskFieldsMixin(serializers.Serializer):
 class TaskCreateSerializer(TaskFieldsMixin):
     project_id = IdField()
     task_type = serializers.CharField(max_length=100)
-    status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
+    status = ChoiceField(choices=Task.Status.choices, required=False)
     dependencies = serializers.ListField(child=IdField(), required=False, max_length=1000)
 
     def to_spec(self, label: str = "") -> TaskSpec:
@@ -129,10 +129,18 @@ class ClaimedTaskSerializer(TaskSerializer):
         return self._payload(task)["credentials"]
 
 
+class LeaseSecondsField(serializers.IntegerField):
+    """Seconds of lease, 1 to settings.TASK_MAX_LEASE_SECONDS (read when validating)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value > settings.TASK_MAX_LEASE_SECONDS:
+            self.fail("max_value", max_value=settings.TASK_MAX_LEASE_SECONDS)
+        return value
+
+
 def lease_seconds_field():
-    return serializers.IntegerField(
-        min_value=1, max_value=settings.TASK_MAX_LEASE_SECONDS, required=False, allow_null=True
-    )
+    return LeaseSecondsField(min_value=1, required=False, allow_null=True)
 
 
 class LeaseHolderMixin(serializers.Serializer):
@@ -168,12 +176,12 @@ class TaskReleaseSerializer(LeaseHolderMixin):
 class TaskUpdateSerializer(LeaseHolderMixin, TaskFieldsMixin):
     """PATCH /api/tasks/{id}: only what is sent changes; `dependencies` replaces the set."""
 
-    status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
+    status = ChoiceField(choices=Task.Status.choices, required=False)
     dependencies = serializers.ListField(child=IdField(), required=False, max_length=1000)
 
 
 class TaskReportSerializer(LeaseHolderMixin):
-    status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
+    status = ChoiceField(choices=Task.Status.choices, required=False)
     task_output = JSONObjectField(required=False, allow_null=True)
     error_message = serializers.CharField(required=False, allow_null=True, allow_blank=True)
 

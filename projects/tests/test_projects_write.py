@@ -72,7 +72,13 @@ def test_status_transitions_follow_the_contract(api, create_project, current, ta
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"status": "done"}, 'status: "done" is not a valid choice.'),
+        (
+            {"status": "done"},
+            (
+                'status: "done" is not a valid choice. '
+                "Valid choices: pending, processing, completed, failed."
+            ),
+        ),
         ({"score": "high"}, "score: A valid number is required."),
         ({"initial_parameters": []}, "initial_parameters: Must be a JSON object."),
         ({"score_details": 3}, "score_details: Must be a JSON object."),

@@ -87,7 +87,13 @@ def test_counters_follow_creation(project, create_task):
         ({"task_type": None}, "task_type: This field may not be null."),
         ({"project_id": "1"}, "project_id: A valid integer is required."),
         ({"project_id": 0}, "project_id: Ensure this value is greater than or equal to 1."),
-        ({"status": "queued"}, 'status: "queued" is not a valid choice.'),
+        (
+            {"status": "queued"},
+            (
+                'status: "queued" is not a valid choice. '
+                "Valid choices: waiting, pending, processing, completed, failed."
+            ),
+        ),
         ({"dependencies": "1"}, 'dependencies: Expected a list of items but got type "str".'),
         ({"dependencies": ["a"]}, "dependencies[0]: A valid integer is required."),
         ({"task_output": [1]}, "task_output: Must be a JSON object."),

@@ -108,7 +108,13 @@ def test_unknown_task_is_a_404(api):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"status": "done"}, 'status: "done" is not a valid choice.'),
+        (
+            {"status": "done"},
+            (
+                'status: "done" is not a valid choice. '
+                "Valid choices: waiting, pending, processing, completed, failed."
+            ),
+        ),
         ({"task_output": "x"}, "task_output: Must be a JSON object."),
         ({"dependencies": [None]}, "dependencies[0]: This field may not be null."),
         ({"priority": "high"}, "priority: A valid integer is required."),
