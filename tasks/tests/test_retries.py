@@ -1,0 +1,89 @@
+"""Failed attempts with attempts left are retried after an exponential backoff."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.testing import ok
+from tasks.bookkeeping import retry_delay
+from tasks.models import Task
+from tasks.tests.conftest import patch
+
+
+@pytest.fixture(autouse=True)
+def backoff(settings):
+    settings.TASK_RETRY_BACKOFF_BASE_SECONDS = 10
+    settings.TASK_RETRY_BACKOFF_MAX_SECONDS = 35
+
+
+def claim_one(api):
+    body = {"task_types": ["video_generation"], "worker_id": "w"}
+    return api.post("/api/tasks/claim", body, format="json")
+
+
+def make_ready(task_id):
+    Task.objects.filter(id=task_id).update(available_at=timezone.now())
+
+
+def test_the_backoff_doubles_and_is_capped():
+    assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [10, 20, 35, 35]
+
+
+def test_a_failed_attempt_with_attempts_left_waits_then_comes_back(api, project, create_task):
+    task = create_task(max_attempts=3)
+    ok(claim_one(api))
+    before = timezone.now()
+    data = ok(patch(api, task["id"], status="failed", error_message="boom"))
+    assert data["status"] == "pending"
+    assert data["error_message"] == "boom"
+    stored = Task.objects.get(id=task["id"])
+    delay = stored.available_at - before
+    assert timedelta(seconds=9) < delay <= timedelta(seconds=11)
+    assert claim_one(api).json()["code"] == 1  # not before its time
+    make_ready(task["id"])
+    assert ok(claim_one(api))["attempts"] == 2
+    project.refresh_from_db()
+    assert project.failed_tasks == 0 and project.status == "processing"
+
+
+def test_the_second_retry_waits_twice_as_long(api, create_task):
+    task = create_task(max_attempts=3)
+    ok(claim_one(api))
+    ok(patch(api, task["id"], status="failed"))
+    make_ready(task["id"])
+    ok(claim_one(api))
+    before = timezone.now()
+    ok(patch(api, task["id"], status="failed"))
+    delay = Task.objects.get(id=task["id"]).available_at - before
+    assert timedelta(seconds=19) < delay <= timedelta(seconds=21)
+
+
+def test_a_task_failing_every_time_fails_after_max_attempts(api, project, create_task):
+    task = create_task(max_attempts=3)
+    create_task(dependencies=[task["id"]])
+    statuses = []
+    for _ in range(3):
+        ok(claim_one(api))
+        statuses.append(ok(patch(api, task["id"], status="failed", error_message="x"))["status"])
+        make_ready(task["id"])
+    assert statuses == ["pending", "pending", "failed"]
+    assert claim_one(api).json()["code"] == 1
+    stored = Task.objects.get(id=task["id"])
+    assert stored.attempts == 3 and stored.status == "failed"
+    project.refresh_from_db()
+    assert project.status == "failed"
+    assert project.failed_tasks == 1
+
+
+def test_without_max_attempts_a_failure_is_final(api, project, create_task):
+    task = create_task()
+    ok(claim_one(api))
+    assert ok(patch(api, task["id"], status="failed"))["status"] == "failed"
+    project.refresh_from_db()
+    assert project.status == "failed"
+
+
+def test_an_operator_failing_a_pending_task_is_not_retried(api, create_task):
+    task = create_task(max_attempts=5)
+    assert ok(patch(api, task["id"], status="failed"))["status"] == "failed"
