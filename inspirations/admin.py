@@ -112,7 +112,8 @@ class InspirationAdmin(admin.ModelAdmin):
             except ApplicationError as exc:
                 self._report_error(request, inspiration, exc)
             else:
-                created.append(f"#{project.id}")
+                # With a transform workflow the project comes later, from n8n.
+                created.append(f"#{project.id}" if project else "(via n8n)")
         if created:
             self.message_user(
                 request,

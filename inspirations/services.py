@@ -6,10 +6,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.exceptions import ApplicationError, NotFoundError
+from core.models import WorkflowRun
+from core.n8n import workflow_run_start
 from core.transitions import check_transition
 from inspirations.models import Inspiration
 from projects.models import Project
-from projects.services import project_create
+from projects.services import (
+    active_project_type,
+    project_create,
+    validate_type_parameters,
+    workflow_url,
+)
 
 INSPIRATION_NOT_FOUND = "Inspiration not found"
 Status = Inspiration.Status
@@ -25,6 +32,7 @@ def inspiration_create(
     parameters: dict | None = None,
 ) -> Inspiration:
     """Create a draft inspiration."""
+    _validate_parameters(project_type_code, parameters or {})
     return Inspiration.objects.create(
         title=title,
         description=description,
@@ -46,6 +54,8 @@ def inspiration_update(
         inspiration.status = status
     for name, value in fields.items():
         setattr(inspiration, name, value)
+    if {"parameters", "project_type_code"} & set(fields):
+        _validate_parameters(inspiration.project_type_code, inspiration.parameters)
     inspiration.save()
     return inspiration
 
@@ -70,8 +80,12 @@ def inspiration_restore(*, inspiration: Inspiration) -> Inspiration:
 @transaction.atomic
 def inspiration_approve(
     *, inspiration: Inspiration, review_notes: str | None = None, score: float | None = None
-) -> tuple[Inspiration, Project]:
-    """Approve a draft (review notes and score kept when given) and create its project."""
+) -> tuple[Inspiration, Project | None]:
+    """Approve a draft and hand it to its type's transform workflow, or create its project.
+
+    With a transform workflow the project comes later, from the workflow's project_creation
+    callback (the project is None here); without one it is created in this transaction.
+    """
     inspiration = _lock_live(inspiration.pk)
     if inspiration.status == Status.APPROVED:
         # check_transition lets a status be set again; approving twice would mean two projects.
@@ -84,8 +98,21 @@ def inspiration_approve(
     _set_review(inspiration, review_notes=review_notes, score=score)
     inspiration.status = Status.APPROVED
     inspiration.save()
-    # Until the project type's transform workflow is called through n8n, approval creates the
-    # project itself, in this transaction: an approved inspiration always has its project.
+    project_type = active_project_type(inspiration.project_type_code)
+    url = workflow_url(project_type, "transform")
+    if url:
+        validate_type_parameters(project_type, inspiration.parameters, field="parameters")
+        workflow_run_start(
+            kind=WorkflowRun.Kind.TRANSFORM,
+            target_type="inspiration",
+            target_id=inspiration.id,
+            url=url,
+            data=_workflow_data(inspiration),
+            callback_path=f"/api/webhooks/n8n/project_creation/{inspiration.id}",
+        )
+        return inspiration, None
+    # No workflow: approval creates the project itself, in this transaction, so that the
+    # whole flow works without n8n and an approved inspiration always has its project.
     project = project_create(
         name=inspiration.title,
         project_type=inspiration.project_type_code,
@@ -109,15 +136,51 @@ def inspiration_reject(*, inspiration: Inspiration, review_notes: str | None = N
 @transaction.atomic
 def inspiration_regenerate(
     *, inspiration: Inspiration, parameter_overrides: dict | None = None
-) -> Inspiration:
-    """Merge the overrides into the parameters and set generating (the workflow comes later)."""
+) -> tuple[Inspiration, WorkflowRun | None]:
+    """Merge the overrides, set generating and trigger the inspiration workflow (if any)."""
     inspiration = _lock_live(inspiration.pk)
     check_transition(Inspiration.TRANSITIONS, inspiration.status, Status.GENERATING)
     inspiration.parameters = {**inspiration.parameters, **(parameter_overrides or {})}
+    _validate_parameters(inspiration.project_type_code, inspiration.parameters)
     inspiration.status = Status.GENERATING
     inspiration.error_message = None
     inspiration.save()
-    return inspiration
+    run = None
+    url = workflow_url(active_project_type(inspiration.project_type_code), "inspiration")
+    if url:
+        run = workflow_run_start(
+            kind=WorkflowRun.Kind.INSPIRATION,
+            target_type="inspiration",
+            target_id=inspiration.id,
+            url=url,
+            data=_workflow_data(inspiration),
+            callback_path=f"/api/webhooks/n8n/inspiration/{inspiration.id}",
+        )
+    return inspiration, run
+
+
+def transform_run(inspiration: Inspiration) -> WorkflowRun | None:
+    """The run of the transform workflow that approving this inspiration triggered."""
+    return WorkflowRun.objects.filter(
+        kind=WorkflowRun.Kind.TRANSFORM, target_type="inspiration", target_id=inspiration.id
+    ).first()
+
+
+def _workflow_data(inspiration: Inspiration) -> dict:
+    return {
+        "inspiration_id": inspiration.id,
+        "title": inspiration.title,
+        "description": inspiration.description,
+        "project_type_code": inspiration.project_type_code,
+        "source": inspiration.source,
+        "parameters": inspiration.parameters,
+        "score": inspiration.score,
+        "review_notes": inspiration.review_notes,
+    }
+
+
+def _validate_parameters(project_type_code: str | None, parameters: dict) -> None:
+    validate_type_parameters(active_project_type(project_type_code), parameters, field="parameters")
 
 
 def _set_review(

@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.lookups import get_or_404
+from core.n8n import run_summary
 from inspirations import services
 from inspirations.filters import InspirationFilter
 from inspirations.models import Inspiration
@@ -58,9 +59,12 @@ class InspirationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response({"message": "Inspiration deleted successfully"})
 
     @extend_schema(
-        description="draft → approved. Stores review_notes and score when given, then creates "
-        "the project (type = project_type_code, name = title, parameters) in the same "
-        "transaction; data carries its id as project_id.",
+        description="draft → approved. Stores review_notes and score when given. With a "
+        "transform workflow configured for the type (or in N8N_TRANSFORM_WORKFLOW_URL) it is "
+        "triggered after commit: project_id is null and workflow_run says how the trigger went; "
+        "the project arrives through the project_creation webhook. Without one, the project "
+        "(type = project_type_code, name = title, parameters) is created in the same "
+        "transaction and data carries its id as project_id.",
         request=InspirationApproveSerializer,
         responses=InspirationApprovedSerializer,
     )
@@ -71,7 +75,10 @@ class InspirationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         inspiration, project = services.inspiration_approve(
             inspiration=self.get_object(), **params.validated_data
         )
-        return Response({**InspirationSerializer(inspiration).data, "project_id": project.id})
+        data = {**InspirationSerializer(inspiration).data, "project_id": project and project.id}
+        if project is None:
+            data["workflow_run"] = run_summary(services.transform_run(inspiration))
+        return Response(data)
 
     @extend_schema(
         description="draft → rejected; stores review_notes when given.",
@@ -88,7 +95,8 @@ class InspirationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(InspirationSerializer(inspiration).data)
 
     @extend_schema(
-        description="Merges parameter_overrides into parameters and sets generating.",
+        description="Merges parameter_overrides into parameters, sets generating and triggers "
+        "the inspiration workflow when one is configured (data then has workflow_run).",
         request=InspirationRegenerateSerializer,
         responses=InspirationSerializer,
     )
@@ -96,7 +104,10 @@ class InspirationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def regenerate(self, request, pk=None):
         params = InspirationRegenerateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        inspiration = services.inspiration_regenerate(
+        inspiration, run = services.inspiration_regenerate(
             inspiration=self.get_object(), **params.validated_data
         )
-        return Response(InspirationSerializer(inspiration).data)
+        data = InspirationSerializer(inspiration).data
+        if run is not None:
+            data["workflow_run"] = run_summary(run)
+        return Response(data)

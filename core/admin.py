@@ -1,0 +1,56 @@
+from django.contrib import admin, messages
+
+from core.exceptions import ApplicationError
+from core.models import WorkflowRun
+from core.n8n import workflow_run_retry
+
+
+@admin.register(WorkflowRun)
+class WorkflowRunAdmin(admin.ModelAdmin):
+    """Read-only: a run is a record of what was sent; the only thing to do is send it again."""
+
+    list_display = [
+        "id",
+        "kind",
+        "target_type",
+        "target_id",
+        "state",
+        "http_status",
+        "attempts",
+        "execution_id",
+        "created_at",
+    ]
+    list_filter = ["kind", "state", "target_type"]
+    search_fields = ["=id", "=target_id", "execution_id", "url", "error"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    @admin.action(description="Retry selected failed runs", permissions=["view"])
+    def retry(self, request, queryset):
+        succeeded = 0
+        for run_id in queryset.order_by("id").values_list("id", flat=True):
+            try:
+                run = workflow_run_retry(run_id=run_id)
+            except ApplicationError as exc:
+                self.message_user(request, f"Run {run_id}: {exc.message}", messages.WARNING)
+                continue
+            if run.state == WorkflowRun.State.SUCCEEDED:
+                succeeded += 1
+            else:
+                self.message_user(
+                    request, f"Run {run_id} failed again: {run.error}", messages.ERROR
+                )
+        if succeeded:
+            self.message_user(request, f"{succeeded} run(s) sent.", messages.SUCCESS)

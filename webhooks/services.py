@@ -1,0 +1,274 @@
+"""Applying n8n callbacks: each one in one transaction, once per delivery (see WebhookEvent)."""
+
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+
+from core.exceptions import ApplicationError, NotFoundError
+from core.models import WorkflowRun
+from core.n8n import workflow_run_record_callback
+from core.transitions import is_allowed
+from inspirations.models import Inspiration
+from inspirations.services import INSPIRATION_NOT_FOUND, inspiration_update
+from projects.models import Project
+from projects.services import active_project_type, project_create, project_update
+from tasks.models import Task
+from tasks.services import TaskSpec, task_update, tasks_create
+from webhooks.models import WebhookEvent
+from webhooks.serializers import FAILED
+
+Endpoint = WebhookEvent.Endpoint
+DEFAULT_FAILURE = "The workflow reported a failure."
+TASK_REPORT_FIELDS = ("task_output", "error_message", "commit_id")
+INSPIRATION_FIELDS = ("title", "description", "parameters", "score", "score_details")
+
+
+@transaction.atomic
+def webhook_deliver(*, endpoint: str, target_id: int, payload: dict, params: dict) -> dict:
+    """Apply one callback and store it; a delivery seen before returns its first result."""
+    execution_id = params.get("executionId")
+    delivery_key = _delivery_key(endpoint, params)
+    if delivery_key is not None:
+        stored = _stored_result(endpoint, target_id, delivery_key)
+        if stored is not None:
+            return stored
+    # The event row is written first: a concurrent duplicate blocks on the unique index
+    # until this transaction ends, then fails and answers with what this one stored.
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.create(
+                endpoint=endpoint,
+                target_id=target_id,
+                execution_id=execution_id,
+                delivery_key=delivery_key,
+                payload=payload,
+                result={},
+            )
+    except IntegrityError:
+        stored = _stored_result(endpoint, target_id, delivery_key)
+        if stored is None:
+            raise
+        return stored
+    result, run = HANDLERS[endpoint](target_id, params)
+    event.result, event.workflow_run = result, run
+    event.save(update_fields=["result", "workflow_run"])
+    return result
+
+
+def _delivery_key(endpoint: str, params: dict) -> str | None:
+    execution_id = params.get("executionId")
+    if not execution_id:
+        return None
+    if endpoint == Endpoint.TASK_UPDATE:
+        # One execution may report a task's progress (processing, then completed) to the
+        # same endpoint: each reported status is its own delivery.
+        return f"{execution_id}:{params['status']}"
+    return execution_id
+
+
+def _stored_result(endpoint: str, target_id: int, delivery_key: str) -> dict | None:
+    event = WebhookEvent.objects.filter(
+        endpoint=endpoint, target_id=target_id, delivery_key=delivery_key
+    ).first()
+    return event.result if event is not None else None
+
+
+def _failure(params: dict, data: dict | None = None) -> str | None:
+    if params["status"] != FAILED:
+        return None
+    return params.get("error") or (data or {}).get("error") or DEFAULT_FAILURE
+
+
+def _link_run(
+    params: dict, *, target_type: str, target_id: int, error: str | None
+) -> WorkflowRun | None:
+    if not params.get("runId"):
+        return None
+    return workflow_run_record_callback(
+        run_id=params["runId"],
+        target_type=target_type,
+        target_id=target_id,
+        execution_id=params.get("executionId"),
+        error=error,
+    )
+
+
+# --- 7.1 inspiration ----------------------------------------------------------------------
+
+
+def _inspiration(inspiration_id: int, params: dict) -> tuple[dict, WorkflowRun | None]:
+    inspiration = _live_inspiration(inspiration_id)
+    data = params.get("data") or {}
+    error = _failure(params, data)
+    if error is None:
+        fields = {name: data[name] for name in INSPIRATION_FIELDS if name in data}
+        inspiration_update(
+            inspiration=inspiration,
+            status=Inspiration.Status.DRAFT,
+            error_message=None,
+            **fields,
+        )
+    else:
+        # The error is kept even where the status cannot become failed (an approved one).
+        status = Inspiration.Status.FAILED
+        if not is_allowed(Inspiration.TRANSITIONS, inspiration.status, status):
+            status = None
+        inspiration_update(inspiration=inspiration, status=status, error_message=error)
+    run = _link_run(params, target_type="inspiration", target_id=inspiration_id, error=error)
+    result = {
+        "message": "Inspiration webhook processed",
+        "inspiration_id": inspiration_id,
+        "status": params["status"],
+    }
+    return result, run
+
+
+def _live_inspiration(inspiration_id: int) -> Inspiration:
+    inspiration = Inspiration.objects.filter(pk=inspiration_id).first()
+    if inspiration is None:
+        raise NotFoundError(INSPIRATION_NOT_FOUND)
+    return inspiration
+
+
+# --- 7.2 project_creation -----------------------------------------------------------------
+
+
+def _project_creation(inspiration_id: int, params: dict) -> tuple[dict, WorkflowRun | None]:
+    inspiration = _live_inspiration(inspiration_id)
+    error = _failure(params)
+    run = _link_run(params, target_type="inspiration", target_id=inspiration_id, error=error)
+    if error is not None:
+        inspiration_update(inspiration=inspiration, error_message=error)
+        result = {
+            "message": "Project creation failure recorded",
+            "inspiration_id": inspiration_id,
+            "project_id": None,
+            "tasks_created": 0,
+        }
+        return result, run
+
+    new = params["project"]
+    if active_project_type(new["project_type"]) is None:
+        raise ApplicationError(
+            f"project.project_type: Unknown or inactive project type {new['project_type']!r}."
+        )
+    tasks = params.get("tasks") or []
+    project = project_create(
+        name=new["name"],
+        project_type=new["project_type"],
+        initial_parameters=new.get("initial_parameters") or {},
+        inspiration_id=inspiration.id,
+        # The payload's tasks replace the type's template; without any, the template applies.
+        from_template=not tasks,
+        used_transform_workflow_id=str(run.id) if run else params.get("executionId"),
+    )
+    if tasks:
+        tasks_create(_specs(project, tasks))
+    project.refresh_from_db()
+    result = {
+        "message": "Project created successfully",
+        "project_id": project.id,
+        "tasks_created": project.total_tasks,
+    }
+    return result, run
+
+
+def _specs(project: Project, tasks: list[dict]) -> list[TaskSpec]:
+    keys = [task.get("key") or f"#{index}" for index, task in enumerate(tasks)]
+    specs = []
+    for index, task in enumerate(tasks):
+        dependencies = []
+        for dep in task.get("dependencies") or []:
+            if isinstance(dep, int):
+                if not 0 <= dep < len(tasks) or dep == index:
+                    raise ApplicationError(
+                        f"tasks[{index}].dependencies: {dep} is not the index of another task "
+                        "in this request."
+                    )
+                dep = keys[dep]
+            dependencies.append(dep)
+        specs.append(
+            TaskSpec(
+                project_id=project.id,
+                key=keys[index],
+                task_type=task["task_type"],
+                dependencies=dependencies,
+                status=task.get("status"),
+                task_input=task.get("task_input") or {},
+                task_output=task.get("task_output"),
+                platform_account_id=task.get("platform_account_id"),
+                platform=task.get("platform"),
+                commit_id=task.get("commit_id"),
+                error_message=task.get("error_message"),
+                priority=task.get("priority", 0),
+                max_attempts=task.get("max_attempts", 1),
+                label=f"tasks[{index}]",
+            )
+        )
+    return specs
+
+
+# --- 7.3 project_execution ----------------------------------------------------------------
+
+
+def _project_execution(project_id: int, params: dict) -> tuple[dict, WorkflowRun | None]:
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None:
+        raise NotFoundError("Project not found")
+    updates = params.get("task_updates") or []
+    ids = [entry["task_id"] for entry in updates]
+    own = set(Task.objects.filter(project=project, id__in=ids).values_list("id", flat=True))
+    for index, entry in enumerate(updates):
+        if entry["task_id"] not in own:
+            raise ApplicationError(
+                f"task_updates[{index}].task_id: Task {entry['task_id']} is not a task of "
+                f"project {project_id}."
+            )
+        _report(entry, label=f"task_updates[{index}]")
+    project_updates = dict(params.get("project_updates") or {})
+    error = _failure(params)
+    if error is not None and "status" not in project_updates:
+        project.refresh_from_db()
+        if is_allowed(Project.TRANSITIONS, project.status, Project.Status.FAILED):
+            project_updates["status"] = Project.Status.FAILED
+    if project_updates:
+        project = project_update(project=project, **project_updates)
+    run = _link_run(params, target_type="project", target_id=project_id, error=error)
+    project.refresh_from_db()
+    result = {
+        "message": "Project execution webhook processed",
+        "project_id": project_id,
+        "status": params["status"],
+        "project_status": project.status,
+        "tasks_updated": len(updates),
+    }
+    return result, run
+
+
+def _report(entry: dict, *, label: str | None = None) -> Task:
+    changes = {name: entry[name] for name in TASK_REPORT_FIELDS if name in entry}
+    try:
+        return task_update(task_id=entry["task_id"], status=entry.get("status"), **changes)
+    except ApplicationError as exc:
+        if label is None:
+            raise
+        raise ApplicationError(f"{label}: {exc.message}", status_code=exc.status_code) from None
+
+
+# --- 7.4 task_update ----------------------------------------------------------------------
+
+
+def _task_update(task_id: int, params: dict) -> tuple[dict, WorkflowRun | None]:
+    task = _report({**params, "task_id": task_id})
+    # One failed task does not fail the workflow run that reports it.
+    run = _link_run(params, target_type="project", target_id=task.project_id, error=None)
+    result = {"message": "Task webhook processed", "task_id": task.id, "status": task.status}
+    return result, run
+
+
+HANDLERS: dict[str, Callable[[int, dict], tuple[dict, WorkflowRun | None]]] = {
+    Endpoint.INSPIRATION: _inspiration,
+    Endpoint.PROJECT_CREATION: _project_creation,
+    Endpoint.PROJECT_EXECUTION: _project_execution,
+    Endpoint.TASK_UPDATE: _task_update,
+}
