@@ -1,27 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 
+from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
 from core.exceptions import ApplicationError
 from inspirations import services
 from inspirations.models import Inspiration
 
 CREATE_FIELDS = ["title", "description", "project_type_code", "source", "parameters"]
 REVIEW_FIELDS = ["score", "score_details", "review_notes"]
-
-
-class DeletedListFilter(admin.SimpleListFilter):
-    title = "deleted"
-    parameter_name = "deleted"
-
-    def lookups(self, request, model_admin):
-        return [("no", "Live"), ("yes", "Deleted")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "no":
-            return queryset.live()
-        if self.value() == "yes":
-            return queryset.deleted()
-        return queryset
 
 
 class InspirationForm(forms.ModelForm):
@@ -45,7 +31,7 @@ class InspirationForm(forms.ModelForm):
 
 
 @admin.register(Inspiration)
-class InspirationAdmin(admin.ModelAdmin):
+class InspirationAdmin(SoftDeleteAdmin):
     form = InspirationForm
     list_display = [
         "id",
@@ -74,21 +60,6 @@ class InspirationAdmin(admin.ModelAdmin):
             ("History", {"fields": ["error_message", "created_at", "updated_at", "deleted_at"]}),
         ]
 
-    def get_queryset(self, request):
-        # Soft-deleted inspirations stay visible here, so that they can be restored.
-        return Inspiration.all_objects.all()
-
-    def has_change_permission(self, request, obj=None):
-        # A deleted row is read-only until restored (the restore action).
-        if obj is not None and obj.deleted_at is not None:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
     def save_model(self, request, obj, form, change):
         if change:
             fields = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -99,9 +70,6 @@ class InspirationAdmin(admin.ModelAdmin):
             )
         for field in Inspiration._meta.concrete_fields:
             setattr(obj, field.attname, getattr(saved, field.attname))
-
-    def delete_model(self, request, obj):
-        services.inspiration_delete(inspiration=obj)
 
     @admin.action(description="Approve selected inspirations", permissions=["change"])
     def approve(self, request, queryset):
@@ -134,21 +102,11 @@ class InspirationAdmin(admin.ModelAdmin):
         if rejected:
             self.message_user(request, f"{rejected} inspiration(s) rejected.", messages.SUCCESS)
 
-    @admin.action(description="Soft-delete selected inspirations", permissions=["change"])
-    def soft_delete(self, request, queryset):
-        inspirations = list(queryset.live())
-        for inspiration in inspirations:
-            services.inspiration_delete(inspiration=inspiration)
-        self.message_user(request, f"{len(inspirations)} inspiration(s) deleted.", messages.SUCCESS)
+    def delete_row(self, inspiration):
+        services.inspiration_delete(inspiration=inspiration)
 
-    @admin.action(description="Restore selected inspirations", permissions=["change"])
-    def restore(self, request, queryset):
-        inspirations = list(queryset.deleted())
-        for inspiration in inspirations:
-            services.inspiration_restore(inspiration=inspiration)
-        self.message_user(
-            request, f"{len(inspirations)} inspiration(s) restored.", messages.SUCCESS
-        )
+    def restore_row(self, inspiration):
+        services.inspiration_restore(inspiration=inspiration)
 
     def _report_error(self, request, inspiration, exc: ApplicationError) -> None:
         message = f"#{inspiration.id} {inspiration}: {exc.message}"
