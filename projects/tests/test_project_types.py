@@ -305,3 +305,27 @@ def test_workflow_urls_must_be_urls(api):
 def test_needs_a_token(anon):
     assert error(anon.get("/api/project-types"), 401)
     assert not Task.objects.exists()
+
+
+def test_admin_refuses_a_template_with_a_cycle(db):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        "/admin/projects/projecttype/add/",
+        {
+            "code": "loop",
+            "name": "Loop",
+            "sort_order": 0,
+            "default_parameters": "{}",
+            "parameter_schema": "null",
+            "task_template": '[{"key": "a", "task_type": "t", "depends_on": ["a"]}]',
+        },
+    )
+    assert response.status_code == 200
+    assert "Dependency cycle" in response.content.decode()
+    assert not ProjectType.all_objects.exists()
+    assert client.get("/admin/projects/projecttype/").status_code == 200

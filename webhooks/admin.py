@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from webhooks.models import WebhookEvent
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(admin.ModelAdmin):
+    """Read-only: the record of what n8n sent and what it changed."""
+
+    list_display = [
+        "id",
+        "endpoint",
+        "target_id",
+        "execution_id",
+        "workflow_run",
+        "status_code",
+        "created_at",
+    ]
+    list_filter = ["endpoint", "status_code"]
+    search_fields = ["=target_id", "execution_id"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
