@@ -1,6 +1,7 @@
 """The n8n callback payloads of contract section 7. Beyond the contract, every payload may
 carry `runId` (the WorkflowRun id ShortsGen sent) and `error` (why a workflow failed)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import IdField, JSONObjectField
@@ -39,6 +40,7 @@ class NewProjectSerializer(serializers.Serializer):
     initial_parameters = JSONObjectField(required=False, allow_null=True)
 
 
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer", "minimum": 0}]})
 class DependencyField(serializers.Field):
     """A task of the same payload: its `key` (string) or its position in `tasks` (integer)."""
 

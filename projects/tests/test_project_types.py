@@ -329,3 +329,18 @@ def test_admin_refuses_a_template_with_a_cycle(db):
     assert "Dependency cycle" in response.content.decode()
     assert not ProjectType.all_objects.exists()
     assert client.get("/admin/projects/projecttype/").status_code == 200
+
+
+def test_list_runs_a_constant_number_of_queries(api, demo_types):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            ok(api.get("/api/project-types"))
+        return len(queries)
+
+    few = count()
+    for index in range(5):
+        ok(api.post("/api/project-types", {"code": f"t{index}", "name": "t"}, format="json"), 201)
+    assert count() == few

@@ -1,0 +1,33 @@
+def schema(anon):
+    return anon.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+
+def test_schema_lists_the_webhooks_and_project_types(anon):
+    doc = schema(anon)
+    paths = {path.rstrip("/") for path in doc["paths"]}
+    assert {
+        "/api/webhooks/n8n/inspiration/{target_id}",
+        "/api/webhooks/n8n/project_creation/{target_id}",
+        "/api/webhooks/n8n/project_execution/{target_id}",
+        "/api/webhooks/n8n/task_update/{target_id}",
+        "/api/project-types",
+        "/api/project-types/{code}",
+        "/api/project-types/{code}/activate",
+        "/api/project-types/{code}/deactivate",
+        "/api/project-types/categories/list",
+        "/api/project-types/sort-order",
+    } <= paths
+
+
+def test_webhooks_accept_a_token_or_a_signature(anon):
+    doc = schema(anon)
+    operation = next(
+        item["post"]
+        for path, item in doc["paths"].items()
+        if path.rstrip("/") == "/api/webhooks/n8n/project_creation/{target_id}"
+    )
+    schemes = {name for requirement in operation["security"] for name in requirement}
+    assert {"n8nSignature", "tokenAuth"} <= schemes
+    request = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body = doc["components"]["schemas"][request.rsplit("/", 1)[1]]
+    assert {"status", "project", "tasks", "executionId", "runId"} <= set(body["properties"])
