@@ -1,7 +1,9 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 
+from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
 from core.exceptions import ApplicationError
+from projects import services
 from projects.models import ProjectType
 from projects.validation import check_parameter_schema, check_task_template
 
@@ -41,29 +43,36 @@ class ProjectTypeForm(forms.ModelForm):
 
 
 @admin.register(ProjectType)
-class ProjectTypeAdmin(admin.ModelAdmin):
+class ProjectTypeAdmin(SoftDeleteAdmin):
     form = ProjectTypeForm
     list_display = ["code", "name", "category", "sort_order", "is_active", "deleted_at"]
-    list_filter = ["category", "is_active"]
+    list_filter = ["category", "is_active", DeletedListFilter]
     search_fields = ["code", "name", "description"]
     ordering = ["sort_order", "code"]
-    actions = ["restore"]
 
-    def get_queryset(self, request):
-        # Soft-deleted types stay visible here, to be restored.
-        return ProjectType.all_objects.all()
+    def get_readonly_fields(self, request, obj=None):
+        # The code is the type's key in URLs and in its projects: fixed once created.
+        return ["code"] if obj is not None else []
 
-    @admin.action(description="Restore selected deleted types", permissions=["change"])
-    def restore(self, request, queryset):
-        restored = 0
-        for project_type in queryset.deleted():
-            if ProjectType.objects.filter(code=project_type.code).exists():
-                self.message_user(
-                    request, f"{project_type.code}: a live type has this code.", messages.ERROR
-                )
-                continue
-            project_type.deleted_at = None
-            project_type.save(update_fields=["deleted_at", "updated_at"])
-            restored += 1
-        if restored:
-            self.message_user(request, f"{restored} type(s) restored.", messages.SUCCESS)
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if change:
+            fields.pop("code", None)
+            saved = services.project_type_update(project_type=obj, **fields)
+        else:
+            saved = services.project_type_create(
+                **{
+                    name: form.cleaned_data[name]
+                    for name in form.fields
+                    if name in form.cleaned_data
+                }
+            )
+        obj.pk = saved.pk
+        for field in ProjectType._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+
+    def delete_row(self, obj) -> None:
+        services.project_type_delete(project_type=obj)
+
+    def restore_row(self, obj) -> None:
+        services.project_type_restore(project_type=obj)

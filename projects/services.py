@@ -216,6 +216,19 @@ def project_type_delete(*, project_type: ProjectType) -> None:
 
 
 @transaction.atomic
+def project_type_restore(*, project_type: ProjectType) -> ProjectType:
+    """Bring a soft-deleted type back, unless a live type has taken its code meanwhile."""
+    project_type = ProjectType.all_objects.select_for_update().get(pk=project_type.pk)
+    if project_type.deleted_at is None:
+        return project_type
+    if ProjectType.objects.filter(code=project_type.code).exists():
+        raise ApplicationError("code: A project type with this code already exists.")
+    project_type.deleted_at = None
+    project_type.save(update_fields=["deleted_at", "updated_at"])
+    return project_type
+
+
+@transaction.atomic
 def project_type_set_active(*, project_type: ProjectType, is_active: bool) -> ProjectType:
     """Activate or deactivate; an inactive type creates projects without tasks."""
     project_type = _lock_type(project_type.code)

@@ -344,3 +344,31 @@ def test_list_runs_a_constant_number_of_queries(api, demo_types):
     for index in range(5):
         ok(api.post("/api/project-types", {"code": f"t{index}", "name": "t"}, format="json"), 201)
     assert count() == few
+
+
+def test_admin_creates_deletes_and_restores_through_the_services(db):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        "/admin/projects/projecttype/add/",
+        {
+            "code": "reel",
+            "name": "Reel",
+            "sort_order": 3,
+            "default_parameters": '{"fps": 30}',
+            "parameter_schema": "null",
+            "task_template": '[{"key": "a", "task_type": "t"}]',
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    reel = ProjectType.objects.get(code="reel")
+    assert (reel.default_parameters, reel.sort_order) == ({"fps": 30}, 3)
+    changelist = "/admin/projects/projecttype/"
+    client.post(changelist, {"action": "soft_delete", "_selected_action": [reel.id]})
+    assert not ProjectType.objects.filter(code="reel").exists()
+    client.post(changelist, {"action": "restore", "_selected_action": [reel.id]})
+    assert ProjectType.objects.filter(code="reel").exists()
