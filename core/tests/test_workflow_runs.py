@@ -275,3 +275,51 @@ def test_admin_lists_runs_read_only(n8n, idea):
     assert client.get("/admin/core/workflowrun/").status_code == 200
     assert client.get(f"/admin/core/workflowrun/{run.id}/change/").status_code == 200
     assert not site._registry[WorkflowRun].has_change_permission(None)
+
+
+def test_approve_with_n8n_down_stays_approved_and_the_retry_delivers(api, n8n, idea):
+    n8n.stop()
+    data = ok(api.post(f"/api/inspirations/{idea.id}/approve"))
+    assert (data["status"], data["project_id"]) == ("approved", None)
+    assert data["workflow_run"]["state"] == "failed"
+    assert Inspiration.objects.get(id=idea.id).status == "approved"
+
+    # Still down: the run stays failed, one more attempt counted.
+    err = StringIO()
+    call_command("retry_workflow_runs", stdout=StringIO(), stderr=err)
+    run = WorkflowRun.objects.get()
+    assert (run.state, run.attempts) == ("failed", 2)
+    assert f"Run {run.id} failed again: n8n unreachable" in err.getvalue()
+
+    n8n.start()
+    call_command("retry_workflow_runs", str(run.id), stdout=StringIO())
+    run.refresh_from_db()
+    assert (run.state, run.attempts) == ("succeeded", 3)
+    assert n8n.requests[0]["json"]["kind"] == "transform"
+
+
+def test_a_run_left_unsent_is_sent_by_the_command(n8n, idea):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.n8n import workflow_run_start
+
+    # Recorded, committed, but the process stopped before the on_commit call.
+    run = workflow_run_start(
+        kind="inspiration",
+        target_type="inspiration",
+        target_id=idea.id,
+        url=n8n.url("/webhook/inspiration"),
+        data={},
+        callback_path="/x",
+    )
+    WorkflowRun.objects.filter(id=run.id).update(
+        state="pending", last_attempt_at=None, created_at=timezone.now() - timedelta(hours=1)
+    )
+    n8n.requests.clear()
+    out = StringIO()
+    call_command("retry_workflow_runs", stdout=out)
+    assert "1 succeeded" in out.getvalue()
+    assert WorkflowRun.objects.get(id=run.id).state == "succeeded"
+    assert len(n8n.requests) == 1

@@ -1,11 +1,19 @@
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from core.models import WorkflowRun
-from core.n8n import workflow_run_retry
+from core.n8n import workflow_run_retry, workflow_run_send
+
+State = WorkflowRun.State
 
 
 class Command(BaseCommand):
-    help = "Send failed n8n workflow runs again (all of them, or the ids given)."
+    help = (
+        "Send failed n8n workflow runs again (all of them, or the ids given), and runs left "
+        "pending and never sent (the process stopped between the commit and the call)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("ids", nargs="*", type=int, help="Run ids (default: every failed run)")
@@ -15,21 +23,33 @@ class Command(BaseCommand):
             default=None,
             help="Skip runs already attempted this many times.",
         )
+        parser.add_argument(
+            "--unsent-after-minutes",
+            type=int,
+            default=5,
+            help="Also send pending runs never attempted and older than this (default 5).",
+        )
 
-    def handle(self, *args, ids, max_attempts, **options):
-        runs = WorkflowRun.objects.filter(state=WorkflowRun.State.FAILED).order_by("id")
+    def handle(self, *args, ids, max_attempts, unsent_after_minutes, **options):
+        failed = WorkflowRun.objects.filter(state=State.FAILED)
+        cutoff = timezone.now() - timedelta(minutes=unsent_after_minutes)
+        unsent = WorkflowRun.objects.filter(
+            state=State.PENDING, last_attempt_at=None, created_at__lt=cutoff
+        )
         if ids:
-            runs = runs.filter(id__in=ids)
+            failed, unsent = failed.filter(id__in=ids), unsent.filter(id__in=ids)
         if max_attempts is not None:
-            runs = runs.filter(attempts__lt=max_attempts)
-        succeeded = failed = 0
-        for run_id in runs.values_list("id", flat=True):
-            run = workflow_run_retry(run_id=run_id)
-            if run.state == WorkflowRun.State.SUCCEEDED:
+            failed = failed.filter(attempts__lt=max_attempts)
+        succeeded = again = 0
+        runs = [(run_id, workflow_run_retry) for run_id in failed.values_list("id", flat=True)]
+        runs += [(run_id, workflow_run_send) for run_id in unsent.values_list("id", flat=True)]
+        for run_id, send in sorted(runs):
+            run = send(run_id=run_id)
+            if run.state == State.SUCCEEDED:
                 succeeded += 1
             else:
-                failed += 1
+                again += 1
                 self.stderr.write(f"Run {run.id} failed again: {run.error}")
         self.stdout.write(
-            f"Retried {succeeded + failed} run(s): {succeeded} succeeded, {failed} failed."
+            f"Retried {succeeded + again} run(s): {succeeded} succeeded, {again} failed."
         )
