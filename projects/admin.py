@@ -1,11 +1,14 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
 from core.exceptions import ApplicationError
+from core.transitions import is_allowed
 from projects import services
-from projects.models import ProjectType
+from projects.models import Project, ProjectType
+from projects.task_graph_html import task_graph_html
 from projects.validation import check_parameter_schema, check_task_template
+from tasks.models import Task, TaskDependency
 
 
 class ProjectTypeForm(forms.ModelForm):
@@ -76,3 +79,123 @@ class ProjectTypeAdmin(SoftDeleteAdmin):
 
     def restore_row(self, obj) -> None:
         services.project_type_restore(project_type=obj)
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["name", "status", "initial_parameters", "score", "score_details", "review_notes"]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if self.instance.pk and not is_allowed(Project.TRANSITIONS, self.instance.status, status):
+            raise forms.ValidationError(
+                f"Invalid status transition from {self.instance.status} to {status}"
+            )
+        return status
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    fields = ["id", "task_type", "status", "attempts", "worker_id", "commit_id", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(SoftDeleteAdmin):
+    form = ProjectForm
+    list_display = [
+        "id",
+        "name",
+        "project_type",
+        "status",
+        "progress",
+        "failed_tasks",
+        "inspiration",
+        "created_at",
+        "deleted_at",
+    ]
+    list_display_links = ["id", "name"]
+    list_filter = [DeletedListFilter, "status", "project_type"]
+    search_fields = ["=id", "name", "=project_type"]
+    list_select_related = ["inspiration"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "project_type",
+        "task_graph",
+        "inspiration",
+        "output_asset",
+        "total_tasks",
+        "completed_tasks",
+        "failed_tasks",
+        "used_transform_workflow_id",
+        "used_execution_workflow_id",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "project_type", "status", "initial_parameters"]}),
+        (
+            "Task graph",
+            {"fields": ["task_graph", "total_tasks", "completed_tasks", "failed_tasks"]},
+        ),
+        ("Review", {"fields": ["score", "score_details", "review_notes"]}),
+        (
+            "Links",
+            {
+                "fields": [
+                    "inspiration",
+                    "output_asset",
+                    "used_transform_workflow_id",
+                    "used_execution_workflow_id",
+                ]
+            },
+        ),
+        ("History", {"fields": ["created_at", "updated_at", "deleted_at"]}),
+    ]
+    inlines = [TaskInline]
+    actions = ["recalculate_tasks", "soft_delete", "restore"]
+
+    def has_add_permission(self, request):
+        # A project starts from the API or an approved inspiration, with its task graph.
+        return False
+
+    @admin.display(description="done")
+    def progress(self, project):
+        return f"{project.completed_tasks} / {project.total_tasks}"
+
+    @admin.display(description="task graph")
+    def task_graph(self, project):
+        tasks = list(Task.all_objects.filter(project=project).order_by("id"))
+        edges = list(
+            TaskDependency.objects.filter(task__project=project).values_list(
+                "task_id", "depends_on_id"
+            )
+        )
+        return task_graph_html(tasks, edges)
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        saved = services.project_update(project=obj, **fields)
+        for field in Project._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+
+    @admin.action(description="Recalculate task counters", permissions=["change"])
+    def recalculate_tasks(self, request, queryset):
+        projects = list(queryset.live())
+        for project in projects:
+            services.project_recalculate_tasks(project=project)
+        self.message_user(request, f"{len(projects)} project(s) recounted.", messages.SUCCESS)
+
+    def delete_row(self, project):
+        services.project_delete(project=project)
+
+    def restore_row(self, project):
+        services.project_restore(project=project)

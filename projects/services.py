@@ -102,6 +102,26 @@ def project_delete(*, project: Project) -> None:
 
 
 @transaction.atomic
+def project_restore(*, project: Project) -> Project:
+    """Bring back a soft-deleted project and the tasks that were deleted with it."""
+    project = Project.all_objects.select_for_update().get(pk=project.pk)
+    if project.deleted_at is None:
+        return project
+    tasks = Task.all_objects.filter(project=project, deleted_at=project.deleted_at)
+    commit_ids = [c for c in tasks.values_list("commit_id", flat=True) if c]
+    taken = list(Task.objects.filter(commit_id__in=commit_ids).values_list("commit_id", flat=True))
+    if taken:
+        raise ApplicationError(
+            f"Cannot restore: live tasks now hold commit_id {', '.join(sorted(taken))}."
+        )
+    now = timezone.now()
+    tasks.update(deleted_at=None, updated_at=now)
+    Project.all_objects.filter(pk=project.pk).update(deleted_at=None, updated_at=now)
+    project_recount_tasks(project)
+    return Project.objects.get(pk=project.pk)
+
+
+@transaction.atomic
 def project_recalculate_tasks(*, project: Project) -> Project:
     """Recount total/completed/failed from the live tasks and re-derive the status."""
     project_recount_tasks(project)
