@@ -43,5 +43,10 @@ format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## Benchmark (PostgreSQL): claim/complete throughput vs a raw-SQL view and Procrastinate, claim
+## latency at 1k and 1M ready tasks. BENCH_DATABASE_URL picks the (separate) database.
+bench: venv
+	$(BIN)/python -m bench.run
+
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm test_db.sqlite3* staticfiles

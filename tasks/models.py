@@ -5,17 +5,20 @@ from django.utils import timezone
 from core.models import LiveManager, LiveQuerySet, SoftDeleteModel
 
 
+def dependency_ids_prefetch() -> models.Prefetch:
+    """What `Task.dependency_ids` reads, for prefetch_related(_objects): one query per page."""
+    return models.Prefetch(
+        "dependency_links",
+        queryset=TaskDependency.objects.only("id", "task_id", "depends_on_id").order_by(
+            "depends_on_id"
+        ),
+    )
+
+
 class TaskQuerySet(LiveQuerySet):
     def with_dependency_ids(self):
         """Prefetch what `Task.dependency_ids` reads: one query for the whole page."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "dependency_links",
-                queryset=TaskDependency.objects.only("id", "task_id", "depends_on_id").order_by(
-                    "depends_on_id"
-                ),
-            )
-        )
+        return self.prefetch_related(dependency_ids_prefetch())
 
 
 class TaskManager(LiveManager.from_queryset(TaskQuerySet)):

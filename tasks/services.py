@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import PlatformAccount
@@ -28,7 +28,7 @@ from tasks.bookkeeping import (
     sync_project_statuses,
 )
 from tasks.claims import tasks_claim
-from tasks.models import Task, TaskDependency
+from tasks.models import Task, TaskDependency, dependency_ids_prefetch
 
 Status = Task.Status
 
@@ -287,7 +287,9 @@ def task_update(
         if status is None and task.status in Task.SCHEDULABLE:
             status = task.status  # re-derive waiting/pending against the new dependencies
     _update_locked_tasks([task], status=status, changes=changes)
-    return Task.objects.with_dependency_ids().get(id=task.id)
+    # The locked row as written (nothing else changed it): no need to read it again.
+    prefetch_related_objects([task], dependency_ids_prefetch())
+    return task
 
 
 @transaction.atomic

@@ -3,6 +3,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.exceptions import NotFoundError
+from core.fields import MAX_ID
 from core.lookups import get_or_404
 from core.responses import EnvelopeResponse
 from tasks import claims, services
@@ -33,6 +35,14 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_object(self):
         return get_or_404(self.get_queryset(), self.kwargs["pk"], "Task not found")
 
+    def task_id(self) -> int:
+        """The task id of the URL, for the services to lock (they answer 404 when it is gone);
+        no read of the row beforehand."""
+        pk = int(self.kwargs["pk"])
+        if not 0 < pk <= MAX_ID:
+            raise NotFoundError("Task not found")
+        return pk
+
     def retrieve(self, request, pk=None):
         return Response(TaskSerializer(self.get_object()).data)
 
@@ -47,7 +57,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def partial_update(self, request, pk=None):
         params = TaskUpdateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        task = services.task_update(task_id=self.get_object().id, **params.validated_data)
+        task = services.task_update(task_id=self.task_id(), **params.validated_data)
         return Response(TaskSerializer(task).data)
 
     @extend_schema(request=TaskBatchCreateSerializer, responses={201: TaskSerializer(many=True)})
@@ -84,7 +94,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def heartbeat(self, request, pk=None):
         params = TaskHeartbeatSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        task = claims.task_heartbeat(task_id=self.get_object().id, **params.validated_data)
+        task = claims.task_heartbeat(task_id=self.task_id(), **params.validated_data)
         return Response(TaskSerializer(task).data)
 
     @extend_schema(request=TaskReleaseSerializer, responses=TaskSerializer)
@@ -92,7 +102,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def release(self, request, pk=None):
         params = TaskReleaseSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        task = claims.task_release(task_id=self.get_object().id, **params.validated_data)
+        task = claims.task_release(task_id=self.task_id(), **params.validated_data)
         return Response(TaskSerializer(task).data)
 
     @extend_schema(responses=OpenApiResponse(description="Task types of live tasks, sorted."))

@@ -1,0 +1,78 @@
+"""The HTTP side of the worker protocol (requests), one method per endpoint."""
+
+import requests
+
+
+class WorkerError(Exception):
+    """The server refused a request (envelope code ≠ 0); `code` and `msg` say why."""
+
+    def __init__(self, code: int, msg: str):
+        super().__init__(f"{code}: {msg}")
+        self.code = code
+        self.msg = msg
+
+
+class ShortsGenClient:
+    def __init__(self, base_url: str, token: str, *, timeout: float = 30.0):
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Token {token}"
+        self.timeout = timeout
+
+    def _call(self, method: str, path: str, body: dict | None = None):
+        response = self.session.request(
+            method, f"{self.base_url}{path}", json=body, timeout=self.timeout
+        )
+        envelope = response.json()
+        if envelope["code"] == 1 and path == "/api/tasks/claim":
+            return None  # nothing to claim
+        if envelope["code"] != 0:
+            raise WorkerError(envelope["code"], envelope["msg"])
+        return envelope["data"]
+
+    def claim(
+        self,
+        task_types: list[str],
+        *,
+        worker_id: str,
+        max_tasks: int = 1,
+        lease_seconds: int | None = None,
+        platforms: list[str] | None = None,
+    ) -> list[dict]:
+        body = {"task_types": task_types, "worker_id": worker_id, "max_tasks": max_tasks}
+        if lease_seconds:
+            body["lease_seconds"] = lease_seconds
+        if platforms:
+            body["platforms"] = platforms
+        return self._call("POST", "/api/tasks/claim", body) or []
+
+    def heartbeat(self, task: dict, *, lease_seconds: int | None = None) -> dict:
+        body = {"worker_id": task["worker_id"], "lease_token": task["lease_token"]}
+        if lease_seconds:
+            body["lease_seconds"] = lease_seconds
+        return self._call("POST", f"/api/tasks/{task['id']}/heartbeat", body)
+
+    def release(self, task: dict) -> dict:
+        body = {"worker_id": task["worker_id"], "lease_token": task["lease_token"]}
+        return self._call("POST", f"/api/tasks/{task['id']}/release", body)
+
+    def report(self, task: dict, *, status: str, task_output=None, error_message=None) -> dict:
+        body = {
+            "status": status,
+            "task_output": task_output,
+            "error_message": error_message,
+            "worker_id": task["worker_id"],
+            "lease_token": task["lease_token"],
+        }
+        return self._call("PATCH", f"/api/tasks/{task['id']}", body)
+
+    def report_batch(self, tasks: list[dict], *, status: str, task_output=None) -> list[dict]:
+        """One round trip for many tasks of one claim (same lease token, same output)."""
+        body = {
+            "task_ids": [t["id"] for t in tasks],
+            "status": status,
+            "task_output": task_output,
+            "worker_id": tasks[0]["worker_id"],
+            "lease_token": tasks[0]["lease_token"],
+        }
+        return self._call("PATCH", "/api/tasks/batch-update", body)
