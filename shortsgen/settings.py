@@ -203,6 +203,11 @@ SPECTACULAR_SETTINGS = {
 
 # Task claims: the lease a worker gets when it does not ask for one (seconds).
 TASK_DEFAULT_LEASE_SECONDS = env_int("SHORTSGEN_TASK_LEASE_SECONDS", 300)
+# The longest lease a claim or heartbeat may ask for (seconds).
+TASK_MAX_LEASE_SECONDS = env_int("SHORTSGEN_TASK_MAX_LEASE_SECONDS", 86400)
+# Retries: a failed attempt with attempts left waits base * 2**(attempts-1) seconds, at most cap.
+TASK_RETRY_BACKOFF_BASE_SECONDS = env_int("SHORTSGEN_TASK_RETRY_BACKOFF_BASE_SECONDS", 10)
+TASK_RETRY_BACKOFF_MAX_SECONDS = env_int("SHORTSGEN_TASK_RETRY_BACKOFF_MAX_SECONDS", 3600)
 
 # Fernet keys that encrypt platform-account credentials at rest, comma-separated: the first
 # encrypts, all of them decrypt (key rotation). Unset: a key derived from SECRET_KEY, for
