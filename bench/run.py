@@ -3,7 +3,7 @@ Procrastinate, and claim latency with 1k and 1M ready tasks. Prints a table, wri
 
 Environment: BENCH_DATABASE_URL (a database of its own; created if missing),
 BENCH_WORKERS (client processes, 16), BENCH_SECONDS (per phase, 10),
-BENCH_GUNICORN_WORKERS (4), BENCH_LATENCY_ROWS (1000000), BENCH_PROCRASTINATE_JOBS (30000).
+BENCH_GUNICORN_WORKERS (4), BENCH_LATENCY_ROWS (1000000), BENCH_PROCRASTINATE_JOBS (10000).
 """
 
 import json
@@ -26,7 +26,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "16"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
 LATENCY_ROWS = int(os.environ.get("BENCH_LATENCY_ROWS", "1000000"))
-PROCRASTINATE_JOBS = int(os.environ.get("BENCH_PROCRASTINATE_JOBS", "30000"))
+PROCRASTINATE_JOBS = int(os.environ.get("BENCH_PROCRASTINATE_JOBS", "10000"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 URL = f"http://127.0.0.1:{PORT}"
 BIN = Path(sys.executable).parent
@@ -362,6 +362,7 @@ def main() -> None:
         met = value >= target if op == ">=" else value <= target
         print(f"{name:<32}{value:>8.3f}  target {op} {target:<5} {'met' if met else 'MISSED'}")
     out = ROOT / "bench" / "results" / f"bench-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
     log(f"wrote {out.relative_to(ROOT)}")
 
