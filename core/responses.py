@@ -14,3 +14,18 @@ class EnvelopeResponse(Response):
 
 def is_enveloped(response) -> bool:
     return isinstance(response, EnvelopeResponse)
+
+
+def triggered_response(data: dict) -> Response:
+    """The answer to a change that also triggered an n8n workflow.
+
+    The change stands either way. When n8n could not be reached (or refused the call), the
+    envelope's code is -1, "通用失败" in the contract, with the same data: `workflow_run`
+    says why, and the run can be retried (`manage.py retry_workflow_runs`, the admin).
+    """
+    run = data.get("workflow_run")
+    if run and run["state"] == "failed":
+        return EnvelopeResponse(
+            data, code=-1, msg=f"Saved, but the n8n workflow was not triggered: {run['error']}"
+        )
+    return Response(data)

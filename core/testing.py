@@ -26,6 +26,16 @@ def ok(response, status: int = 200):
     return body["data"]
 
 
+def trigger_failed(response):
+    """Assert the answer to a change whose n8n trigger failed (HTTP 200, code -1); its data."""
+    assert response.status_code == 200, (response.status_code, response.content[:500])
+    body = response.json()
+    assert body["code"] == -1, body
+    assert body["msg"].startswith("Saved, but the n8n workflow was not triggered: "), body
+    assert body["data"]["workflow_run"]["state"] == "failed", body
+    return body["data"]
+
+
 def error(response, status: int) -> str:
     """Assert an error envelope whose code is the HTTP status; return its message."""
     assert response.status_code == status, (response.status_code, response.content[:500])

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from core.lookups import get_or_404
 from core.n8n import run_summary
+from core.responses import triggered_response
 from inspirations import services
 from inspirations.filters import InspirationFilter
 from inspirations.models import Inspiration
@@ -78,7 +79,7 @@ class InspirationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = {**InspirationSerializer(inspiration).data, "project_id": project and project.id}
         if project is None:
             data["workflow_run"] = run_summary(services.transform_run(inspiration))
-        return Response(data)
+        return triggered_response(data)
 
     @extend_schema(
         description="draft → rejected; stores review_notes when given.",
@@ -110,4 +111,4 @@ class InspirationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = InspirationSerializer(inspiration).data
         if run is not None:
             data["workflow_run"] = run_summary(run)
-        return Response(data)
+        return triggered_response(data)

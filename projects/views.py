@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from core.exceptions import NotFoundError
 from core.fields import JSONObjectField
 from core.lookups import get_or_404
+from core.responses import triggered_response
 from projects import services
 from projects.filters import ProjectFilter, ProjectTypeFilter
 from projects.models import Project, ProjectType
@@ -85,7 +86,7 @@ class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def regenerate(self, request, pk=None):
         parameters = JSONObjectField().run_validation(request.data)
         result = services.project_regenerate(project=self.get_object(), parameters=parameters)
-        return Response(result)
+        return triggered_response(result)
 
 
 class ProjectTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -14,7 +14,7 @@ from django.test import Client
 
 from core.models import WorkflowRun
 from core.n8n import workflow_run_retry
-from core.testing import error, ok
+from core.testing import error, ok, trigger_failed
 from core.testing_n8n import FakeN8n
 from inspirations import services as inspiration_services
 from inspirations.models import Inspiration
@@ -178,7 +178,7 @@ def test_a_failure_reported_in_the_callback_fails_the_run(api, n8n, idea):
 
 def test_n8n_down_keeps_the_state_change_and_a_retry_succeeds_when_it_is_back(api, n8n, idea):
     n8n.stop()
-    data = ok(api.post(f"/api/inspirations/{idea.id}/regenerate"))
+    data = trigger_failed(api.post(f"/api/inspirations/{idea.id}/regenerate"))
     assert data["status"] == "generating"
     assert data["workflow_run"]["state"] == "failed"
     assert data["workflow_run"]["error"].startswith("n8n unreachable")
@@ -200,7 +200,7 @@ def test_n8n_answering_500_fails_the_run_and_the_admin_retry_succeeds(api, n8n, 
     n8n.status = 500
     n8n.body = {"message": "Error in workflow"}
     project = project_create(name="p", project_type="video_generation")
-    data = ok(api.post(f"/projects/{project.id}/regenerate"))
+    data = trigger_failed(api.post(f"/projects/{project.id}/regenerate"))
     assert data["workflow_run"]["state"] == "failed"
     assert data["workflow_run"]["error"] == (
         'n8n answered HTTP 500: {"message": "Error in workflow"}'
@@ -226,7 +226,7 @@ def test_n8n_answering_500_fails_the_run_and_the_admin_retry_succeeds(api, n8n, 
 def test_a_proxy_503_is_retried_within_the_call(api, n8n, idea, settings):
     settings.N8N_RETRIES = 2
     n8n.status = 503
-    ok(api.post(f"/api/inspirations/{idea.id}/regenerate"))
+    trigger_failed(api.post(f"/api/inspirations/{idea.id}/regenerate"))
     run = WorkflowRun.objects.get()
     assert (run.state, run.http_status) == ("failed", 503)
     # The first try and two retries.
@@ -279,7 +279,7 @@ def test_admin_lists_runs_read_only(n8n, idea):
 
 def test_approve_with_n8n_down_stays_approved_and_the_retry_delivers(api, n8n, idea):
     n8n.stop()
-    data = ok(api.post(f"/api/inspirations/{idea.id}/approve"))
+    data = trigger_failed(api.post(f"/api/inspirations/{idea.id}/approve"))
     assert (data["status"], data["project_id"]) == ("approved", None)
     assert data["workflow_run"]["state"] == "failed"
     assert Inspiration.objects.get(id=idea.id).status == "approved"
