@@ -71,12 +71,11 @@ def _claim_candidates(
     if platforms is not None:
         available += f" AND a.platform IN ({', '.join(['%s'] * len(platforms))})"
         available_params += list(platforms)
-    # A platform without any live account is not quota-managed: its tasks go out unbound.
-    managed = f"SELECT a.platform FROM {accounts} a WHERE a.deleted_at IS NULL"
+    # A task that needs a platform waits until an account of it has quota: without one, a
+    # worker could not run it anyway (it would get no credentials).
     quota_terms = [
         f"platform_account_id IN ({available.format(col='id')})",
-        f"(platform_account_id IS NULL AND (platform IN ({available.format(col='platform')})"
-        f" OR platform NOT IN ({managed})))",
+        f"(platform_account_id IS NULL AND platform IN ({available.format(col='platform')}))",
     ]
     quota_params = available_params * 2
     if platforms is None:
@@ -242,11 +241,8 @@ def _bind_accounts(picked: list[Task], now) -> list[Task]:
     for task in picked:
         if task.platform_account_id:
             account_id = task.platform_account_id if left.get(task.platform_account_id) else None
-        elif task.platform not in by_platform:
-            kept.append(task)  # no account of this platform: not quota-managed, unbound
-            continue
         elif task.platform:
-            choices = [a for a in by_platform[task.platform] if left[a] > 0]
+            choices = [a for a in by_platform.get(task.platform, []) if left[a] > 0]
             # The most remaining quota first, as `available/{platform}` orders them.
             account_id = max(choices, key=lambda a: (left[a], -a)) if choices else None
         else:

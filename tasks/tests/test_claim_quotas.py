@@ -73,11 +73,14 @@ def test_an_inactive_or_deleted_account_gives_no_quota(api, images):
     assert claim(api).json()["code"] == 1
 
 
-def test_a_platform_without_accounts_is_not_quota_managed(api, images):
-    images(1, platform="midjourney")
+def test_a_platform_without_accounts_waits_for_one(api, images):
+    [task] = images(1, platform="midjourney")
+    plain = images(1)[0]
+    assert ok(claim(api))["id"] == plain.id  # the other task is not blocked
+    assert claim(api).json()["code"] == 1
+    account = account_create(platform="midjourney", name="m", daily_limit=1)
     data = ok(claim(api))
-    assert data["platform_account_id"] is None
-    assert data["credentials"] is None
+    assert (data["id"], data["platform_account_id"]) == (task.id, account.id)
 
 
 def test_platforms_filter(api, images):

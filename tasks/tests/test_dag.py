@@ -1,5 +1,6 @@
 """The task graph: cycles refused, promotion when dependencies complete, derived project status."""
 
+from accounts.demo import load_demo_accounts
 from core.testing import error, ok
 from projects.models import Project
 from tasks.models import TaskDependency
@@ -66,6 +67,7 @@ def test_diamond_d_waits_for_both_b_and_c(api, create_task):
 
 
 def test_a_demo_project_completes_when_its_tasks_complete_in_order(api, demo_types):
+    load_demo_accounts()  # the image and video steps need platform accounts with quota
     project = ok(
         api.post("/projects", {"name": "v", "project_type": "video_generation"}, format="json"), 201
     )
