@@ -133,3 +133,17 @@ def test_null_initial_parameters_mean_none(api):
         201,
     )
     assert data["initial_parameters"] == {}
+
+
+def test_creation_from_a_template_runs_a_constant_number_of_queries(
+    api, demo_types, django_assert_num_queries
+):
+    body = {"name": "p", "project_type": "image_post"}  # 2 tasks
+    # token, type, project insert, the graph (checks, inserts, counters, status), the
+    # answer (project, tasks, edges), and savepoints: however many tasks the template has.
+    with django_assert_num_queries(18) as small:
+        ok(api.post("/projects", body, format="json"), 201)
+    count = len(small)
+    body = {"name": "p", "project_type": "video_generation"}  # 6 tasks
+    with django_assert_num_queries(count):
+        assert len(ok(api.post("/projects", body, format="json"), 201)["tasks"]) == 6
