@@ -82,28 +82,13 @@ class PlatformAccountSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlatformAccountListSerializer(serializers.ModelSerializer):
+class PlatformAccountListSerializer(PlatformAccountSerializer):
     """A list row: the contract's fields plus last_used_at and updated_at; no credentials."""
 
-    used_today = serializers.IntegerField(source="effective_used_today", read_only=True)
-    is_available = serializers.BooleanField(read_only=True)
-    remaining_quota = serializers.IntegerField(read_only=True)
+    credentials = None
 
-    class Meta:
-        model = PlatformAccount
-        fields = [
-            "id",
-            "platform",
-            "name",
-            "status",
-            "daily_limit",
-            "used_today",
-            "last_used_at",
-            "is_available",
-            "remaining_quota",
-            "created_at",
-            "updated_at",
-        ]
+    class Meta(PlatformAccountSerializer.Meta):
+        fields = [f for f in PlatformAccountSerializer.Meta.fields if f != "credentials"]
 
 
 class PlatformAccountCreateSerializer(serializers.Serializer):
