@@ -195,6 +195,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every app has a "status"; name each enum after its model instead of a hash.
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.models.Project.Status",
+        "TaskStatusEnum": "tasks.models.Task.Status",
+        "AssetStatusEnum": "assets.models.Asset.Status",
+        "InspirationStatusEnum": "inspirations.models.Inspiration.Status",
+        "PlatformAccountStatusEnum": "accounts.models.PlatformAccount.Status",
+        "WebhookResultStatusEnum": ["success", "failed"],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.wrap_responses_in_envelope",

@@ -1,4 +1,5 @@
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import ChoiceField, IdField, JSONObjectField
@@ -40,6 +41,7 @@ class TaskSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
 class DependencyReferenceField(serializers.Field):
     """In a batch, a dependency is an existing task's id or another entry's string key."""
 
