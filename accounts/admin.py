@@ -104,7 +104,7 @@ class PlatformAccountAdmin(SoftDeleteAdmin):
             return str(exc)
         return json.dumps(mask_credentials(credentials)) if credentials else "(none)"
 
-    def save_model(self, request, obj, form, change):
+    def save_row(self, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in PlatformAccountForm.Meta.fields}
         if form.cleaned_data.get("credentials") is not None:
             fields["credentials"] = form.cleaned_data["credentials"]
@@ -112,9 +112,7 @@ class PlatformAccountAdmin(SoftDeleteAdmin):
             saved = services.account_update(account=obj, **fields)
         else:
             saved = services.account_create(**fields)
-        # The admin goes on with `obj` (log entry, redirect): give it what was saved.
-        for field in PlatformAccount._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(saved, field.attname))
+        return saved
 
     @admin.action(description="Reset today's usage of selected accounts", permissions=["change"])
     def reset_usage(self, request, queryset):

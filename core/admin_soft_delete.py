@@ -1,7 +1,7 @@
 """The admin of every soft-deleted model: deleted rows stay visible, read-only, restorable.
 
 Nothing is hard-deleted from the admin either: its delete button and bulk action go through
-the app's own delete service, like the API's DELETE.
+the app's own delete service, like the API's DELETE; saves can go through a service too.
 """
 
 from django.contrib import admin, messages
@@ -48,6 +48,17 @@ class SoftDeleteAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def save_row(self, obj, form, change):
+        """Save through the app's services and return the saved row (default: Django's save)."""
+        super().save_model(None, obj, form, change)
+        return obj
+
+    def save_model(self, request, obj, form, change):
+        saved = self.save_row(obj, form, change)
+        # The admin goes on with `obj` (log entry, redirect): give it what the service saved.
+        for field in self.model._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
 
     def delete_model(self, request, obj):
         self.delete_row(obj)

@@ -60,7 +60,7 @@ class InspirationAdmin(SoftDeleteAdmin):
             ("History", {"fields": ["error_message", "created_at", "updated_at", "deleted_at"]}),
         ]
 
-    def save_model(self, request, obj, form, change):
+    def save_row(self, obj, form, change):
         if change:
             fields = {name: form.cleaned_data[name] for name in form.changed_data}
             saved = services.inspiration_update(inspiration=obj, **fields)
@@ -68,8 +68,7 @@ class InspirationAdmin(SoftDeleteAdmin):
             saved = services.inspiration_create(
                 **{name: form.cleaned_data.get(name) for name in CREATE_FIELDS}
             )
-        for field in Inspiration._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(saved, field.attname))
+        return saved
 
     @admin.action(description="Approve selected inspirations", permissions=["change"])
     def approve(self, request, queryset):

@@ -57,7 +57,7 @@ class ProjectTypeAdmin(SoftDeleteAdmin):
         # The code is the type's key in URLs and in its projects: fixed once created.
         return ["code"] if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
+    def save_row(self, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         if change:
             fields.pop("code", None)
@@ -70,9 +70,7 @@ class ProjectTypeAdmin(SoftDeleteAdmin):
                     if name in form.cleaned_data
                 }
             )
-        obj.pk = saved.pk
-        for field in ProjectType._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(saved, field.attname))
+        return saved
 
     def delete_row(self, obj) -> None:
         services.project_type_delete(project_type=obj)
@@ -181,11 +179,10 @@ class ProjectAdmin(SoftDeleteAdmin):
         )
         return task_graph_html(tasks, edges)
 
-    def save_model(self, request, obj, form, change):
+    def save_row(self, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         saved = services.project_update(project=obj, **fields)
-        for field in Project._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(saved, field.attname))
+        return saved
 
     @admin.action(description="Recalculate task counters", permissions=["change"])
     def recalculate_tasks(self, request, queryset):
