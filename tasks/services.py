@@ -257,18 +257,6 @@ def task_claim(
 
 # --- reports and edits ----------------------------------------------------------------------
 
-REPORTABLE_FIELDS = (
-    "task_output",
-    "error_message",
-    "commit_id",
-    "task_input",
-    "priority",
-    "max_attempts",
-    "platform",
-    "platform_account_id",
-)
-
-
 @transaction.atomic
 def task_update(
     *,
