@@ -257,6 +257,7 @@ def task_claim(
 
 # --- reports and edits ----------------------------------------------------------------------
 
+
 @transaction.atomic
 def task_update(
     *,
