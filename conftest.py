@@ -1,12 +1,41 @@
 import pytest
+from django.core.cache import cache
 
-from core.testing import token_client
+from core.roles import Role
+from core.testing import session_client, token_client
 
 
 @pytest.fixture
 def api(db):
-    """An API client that sends a valid token."""
+    """An API client with a `client` token: front ends and integrations, the contract's CRUD."""
     return token_client()
+
+
+@pytest.fixture
+def worker_api(db):
+    """An API client with a `worker` token: claims, heartbeats, releases, reports."""
+    return token_client("test-worker", Role.WORKER)
+
+
+@pytest.fixture
+def n8n_api(db):
+    """An API client with an `n8n` token: the webhooks."""
+    return token_client("test-n8n", Role.N8N)
+
+
+@pytest.fixture
+def operator_api(db):
+    """A person of the operator group, signed in (session)."""
+    return session_client("test-operator", Role.OPERATOR)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles(settings):
+    # Counts live in the cache, which outlives a test; the throttle tests set their rates.
+    cache.clear()
+    settings.SHORTSGEN_THROTTLE_RATES = dict.fromkeys(settings.SHORTSGEN_THROTTLE_RATES)
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from accounts.serializers import (
     ResetUsageSerializer,
 )
 from core.lookups import get_or_404
+from core.roles import READERS, WRITERS
 
 
 class PlatformAccountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -23,6 +24,10 @@ class PlatformAccountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = PlatformAccountListSerializer
     filterset_class = PlatformAccountFilter
     lookup_value_regex = "[0-9]+"
+    roles = {
+        **dict.fromkeys(["list", "retrieve", "available", "platforms"], READERS),
+        **dict.fromkeys(["create", "update", "destroy", "reset_usage"], WRITERS),
+    }
 
     def get_object(self):
         return get_or_404(self.get_queryset(), self.kwargs["pk"], services.ACCOUNT_NOT_FOUND)

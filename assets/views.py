@@ -17,6 +17,7 @@ from assets.serializers import (
 )
 from core.exceptions import NotFoundError
 from core.lookups import get_or_404
+from core.roles import READERS, WORKERS, WRITERS
 
 
 class AssetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -24,6 +25,12 @@ class AssetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AssetSerializer
     filterset_class = AssetFilter
     lookup_value_regex = "[0-9]+"
+    # Workers catalogue what they produce: they add and look up assets, but change none.
+    roles = {
+        **dict.fromkeys(["list", "retrieve", "by_type", "by_hash"], READERS | WORKERS),
+        "create": WRITERS | WORKERS,
+        **dict.fromkeys(["update", "destroy"], WRITERS),
+    }
 
     def get_object(self):
         return get_or_404(self.get_queryset(), self.kwargs["pk"], services.ASSET_NOT_FOUND)

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from core import admin_api_clients  # noqa: F401  (registers the API clients' admin)
 from core.exceptions import ApplicationError
 from core.models import WorkflowRun
 from core.n8n import workflow_run_retry

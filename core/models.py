@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from core.roles import API_ROLE_CHOICES, DEFAULT_API_ROLE
 
 
 class TimestampedModel(models.Model):
@@ -85,3 +88,37 @@ class WorkflowRun(TimestampedModel):
 
     def __str__(self):
         return f"#{self.pk} {self.kind} {self.target_type} {self.target_id} ({self.state})"
+
+
+class ApiClient(TimestampedModel):
+    """A program that calls the API with a token: a worker, n8n, or a client (front end).
+
+    Its identity is a Django user without a usable password (it cannot sign in to the
+    console); its tokens are knox's, stored as digests and shown once, at creation.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="api_client",
+    )
+    role = models.CharField(max_length=16, choices=API_ROLE_CHOICES, default=DEFAULT_API_ROLE)
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = "API client"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=[value for value, _ in API_ROLE_CHOICES]),
+                name="%(app_label)s_%(class)s_role_valid",
+                violation_error_message="Unknown role.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user.username} ({self.role})"
+
+    @property
+    def name(self) -> str:
+        return self.user.username

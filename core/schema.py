@@ -1,4 +1,6 @@
-"""drf-spectacular post-processing: the schema shows the envelope every response really has."""
+"""drf-spectacular: the schema shows the envelope every response really has, and the token."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 ERROR_ENVELOPE = {
     "type": "object",
@@ -49,3 +51,17 @@ def wrap_responses_in_envelope(result, generator, request, public):
                     },
                 )
     return result
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "core.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>` (or `Bearer <key>`): the token of an API client, "
+            "whose role (worker, n8n, client) decides what it may call (docs/roles.md).",
+        }

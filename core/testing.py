@@ -1,18 +1,44 @@
 """Helpers shared by every app's tests: an authenticated client and envelope assertions."""
 
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+from django.contrib.auth.models import Group
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from core.models import ApiClient
+from core.roles import OPERATOR_GROUP, VIEWER_GROUP, Role
+from core.services import api_client_create, api_client_set_role
 
-def make_token(name: str = "test-client") -> str:
-    user, _ = get_user_model().objects.get_or_create(username=name)
-    return Token.objects.get_or_create(user=user)[0].key
+
+def make_token(name: str = "test-client", role: str = Role.CLIENT) -> str:
+    """A new token of the API client NAME with this role (created, or given the role)."""
+    client = ApiClient.objects.select_related("user").filter(user__username=name).first()
+    if client is None:
+        return api_client_create(name=name, role=role)[1]
+    if client.role != role:
+        api_client_set_role(client=client, role=role)
+    return AuthToken.objects.create(user=client.user, expiry=None)[1]
 
 
-def token_client(name: str = "test-client") -> APIClient:
+def token_client(name: str = "test-client", role: str = Role.CLIENT) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(name)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(name, role)}")
+    return client
+
+
+def make_person(username: str, role: str | None):
+    """A person of the console: an operator, a viewer, or (None) in no group."""
+    user, _ = get_user_model().objects.get_or_create(username=username, is_staff=True)
+    groups = {Role.OPERATOR: OPERATOR_GROUP, Role.VIEWER: VIEWER_GROUP}
+    if role is not None:
+        user.groups.add(Group.objects.get(name=groups[role]))
+    return user
+
+
+def session_client(username: str, role: str | None) -> APIClient:
+    """An API client signed in as a person of the console (session and CSRF as a browser)."""
+    client = APIClient(enforce_csrf_checks=False)
+    client.force_login(make_person(username, role))
     return client
 
 

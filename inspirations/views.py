@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from core.lookups import get_or_404
 from core.n8n import run_summary
 from core.responses import triggered_response
+from core.roles import N8N, READERS, WRITERS
 from inspirations import services
 from inspirations.filters import InspirationFilter
 from inspirations.models import Inspiration
@@ -26,6 +27,12 @@ class InspirationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = InspirationSerializer
     filterset_class = InspirationFilter
     lookup_value_regex = "[0-9]+"
+    # n8n workflows write ideas too; reviewing them is for clients and operators.
+    roles = {
+        **dict.fromkeys(["list", "retrieve"], READERS | N8N),
+        "create": WRITERS | N8N,
+        **dict.fromkeys(["update", "destroy", "approve", "reject", "regenerate"], WRITERS),
+    }
 
     def get_object(self):
         return get_or_404(self.get_queryset(), self.kwargs["pk"], services.INSPIRATION_NOT_FOUND)

@@ -96,6 +96,9 @@ def project_update(*, project: Project, status: str | None = None, **fields) -> 
 @transaction.atomic
 def project_delete(*, project: Project) -> None:
     """Soft-delete the project and its tasks."""
+    # The row lock waits for task creations in flight (they hold it FOR SHARE), so the
+    # UPDATE below also deletes the tasks they add.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
     now = timezone.now()
     Task.objects.filter(project=project).update(deleted_at=now, updated_at=now)
     Project.objects.filter(pk=project.pk).update(deleted_at=now, updated_at=now)

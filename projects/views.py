@@ -8,6 +8,7 @@ from core.exceptions import NotFoundError
 from core.fields import JSONObjectField
 from core.lookups import get_or_404
 from core.responses import triggered_response
+from core.roles import N8N, READERS, WRITERS
 from projects import services
 from projects.filters import ProjectFilter, ProjectTypeFilter
 from projects.models import Project, ProjectType
@@ -42,6 +43,12 @@ class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ProjectListSerializer
     filterset_class = ProjectFilter
     lookup_value_regex = "[0-9]+"
+    roles = {
+        **dict.fromkeys(["list", "retrieve"], READERS),
+        **dict.fromkeys(
+            ["create", "update", "destroy", "recalculate_tasks", "regenerate"], WRITERS
+        ),
+    }
 
     def get_object(self):
         return get_or_404(self.get_queryset(), self.kwargs["pk"], "Project not found")
@@ -95,6 +102,12 @@ class ProjectTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = ProjectTypeFilter
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
+    roles = {
+        **dict.fromkeys(["list", "retrieve", "categories"], READERS | N8N),
+        **dict.fromkeys(
+            ["create", "update", "destroy", "activate", "deactivate", "sort_order"], WRITERS
+        ),
+    }
 
     def get_object(self):
         project_type = self.get_queryset().filter(code=self.kwargs["code"]).first()

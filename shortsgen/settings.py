@@ -43,6 +43,17 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
 
 
+def env_rate(name: str, default: str | None) -> str | None:
+    """A DRF throttle rate such as "600/min"; "none" (or empty) means no limit."""
+    raw = os.environ.get(name, default or "none").strip().lower()
+    if raw in ("", "none", "off"):
+        return None
+    count, _, period = raw.partition("/")
+    if not count.isdigit() or period[:1] not in ("s", "m", "h", "d"):
+        raise ImproperlyConfigured(f"{name} must look like 600/min (or none), got {raw!r}")
+    return raw
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -66,7 +77,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    # Only for the migration that moved its clear-text tokens into knox's digests.
     "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -90,6 +104,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out console login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out username/address pair before the password is
+# even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "shortsgen.urls"
@@ -172,7 +195,8 @@ REST_FRAMEWORK = {
         "core.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.permissions.HasRole"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.RoleRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": [
         "core.renderers.EnvelopeJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -185,6 +209,34 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": None,
 }
+
+# API tokens: knox stores a SHA-512 digest of each and shows the token once; they do not
+# expire by themselves (revoke by rotating: manage.py create_api_token NAME --rotate, or
+# the admin). The prefix lets secret scanners recognise a leaked token.
+REST_KNOX = {
+    "TOKEN_TTL": None,
+    "TOKEN_PREFIX": "sg_",
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+# Throttles (docs/roles.md): failed authentications per client address, and requests per
+# API client (or person) at its role's rate. Counted in the cache, per process by default.
+SHORTSGEN_THROTTLE_RATES = {
+    "failed_auth": env_rate("SHORTSGEN_THROTTLE_FAILED_AUTH", "20/min"),
+    "worker": env_rate("SHORTSGEN_THROTTLE_WORKER", "20000/min"),
+    "n8n": env_rate("SHORTSGEN_THROTTLE_N8N", "3000/min"),
+    "client": env_rate("SHORTSGEN_THROTTLE_CLIENT", "3000/min"),
+    "operator": env_rate("SHORTSGEN_THROTTLE_OPERATOR", "3000/min"),
+    "viewer": env_rate("SHORTSGEN_THROTTLE_VIEWER", "3000/min"),
+}
+
+# Console sign-in (django-axes): after this many failures for one username from one address,
+# that pair is locked out for the cool-off time (an operator unlocks it in the admin sooner).
+AXES_FAILURE_LIMIT = env_int("SHORTSGEN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("SHORTSGEN_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Short Video Automation Platform API",

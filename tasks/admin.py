@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from core.actors import Actor
 from core.admin_soft_delete import DeletedListFilter
 from core.exceptions import ApplicationError
 from tasks.claims import task_release
@@ -53,8 +54,11 @@ class TaskAdmin(admin.ModelAdmin):
         # Tasks of deleted projects stay visible (filter "deleted"), read-only like the rest.
         return Task.all_objects.select_related("project", "platform_account")
 
+    # The lease token is the worker's proof of holding the task: never shown.
+    exclude = ["lease_token"]
+
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Task._meta.fields]
+        return [field.name for field in Task._meta.fields if field.name not in self.exclude]
 
     def has_add_permission(self, request):
         return False
@@ -68,7 +72,9 @@ class TaskAdmin(admin.ModelAdmin):
             request,
             queryset.live().filter(status=Task.Status.FAILED),
             "retried",
-            lambda task: task_update(task_id=task.id, status=Task.Status.PENDING),
+            lambda task: task_update(
+                task_id=task.id, status=Task.Status.PENDING, actor=Actor.operator(request.user)
+            ),
         )
 
     @admin.action(description="Release: give selected processing tasks back to the queue")
@@ -77,7 +83,7 @@ class TaskAdmin(admin.ModelAdmin):
             request,
             queryset.live().filter(status=Task.Status.PROCESSING),
             "released",
-            lambda task: task_release(task_id=task.id),
+            lambda task: task_release(task_id=task.id, actor=Actor.operator(request.user)),
         )
 
     def _apply(self, request, tasks, verb, service) -> None:

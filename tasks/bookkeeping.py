@@ -10,7 +10,9 @@ from django.conf import settings
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
+from core.actors import Actor
 from core.exceptions import ApplicationError
+from core.roles import Role
 from projects.models import Project
 from tasks.models import Task
 
@@ -68,29 +70,54 @@ def sync_project_statuses(project_ids: Iterable[int]) -> None:
 # --- leases and retries -----------------------------------------------------------------------
 
 
-def check_lease(task: Task, *, worker_id: str | None, lease_token: str | None, now) -> None:
+def check_lease(
+    task: Task, *, actor: Actor, lease_token: str | None, now, status: str | None = None
+) -> None:
     """Refuse a heartbeat, release or report that does not come from the lease's holder.
 
-    `lease_token` is a fencing token: a worker whose lease expired and was taken over by a
-    new claim still holds the old token, and its late report must not overwrite the new
-    attempt's. A `worker_id` alone is checked while the lease is live. Reports that name
-    neither (n8n, operators) are not checked.
+    A worker names its lease by the `lease_token` of its claim (a fencing token: a worker
+    whose lease expired and was taken over still holds the old one, and its late report
+    must not overwrite the new attempt's), and the lease must be its own client's. Once the
+    task has left processing, a worker may only repeat what it reported (same status: the
+    repeat changes nothing). Others (clients, n8n) may act on a task no one else holds a
+    live lease on; operators and ShortsGen itself on any.
     """
+    if actor.overrides_leases:
+        return
+    if actor.role == Role.WORKER:
+        if lease_token is None:
+            raise ApplicationError(
+                "lease_token: A worker acts only on the tasks it holds: send the lease_token "
+                "of its claim."
+            )
+        if lease_token != task.lease_token or task.lease_holder_id != actor.user_id:
+            raise _lease_mismatch(task)
+        if task.status != Status.PROCESSING and status is not None and status != task.status:
+            raise ApplicationError(
+                f"Task {task.id} is {task.status}: the lease of this token has ended; "
+                "nothing was changed."
+            )
+        return
     if lease_token is not None and lease_token != task.lease_token:
-        raise ApplicationError(
-            f"lease_token does not match the current lease of task {task.id}: it was claimed "
-            "again since (or never with this token); nothing was changed."
-        )
+        raise _lease_mismatch(task)
     lease_live = (
         task.status == Status.PROCESSING
         and task.lease_expires_at is not None
         and task.lease_expires_at > now
     )
-    if worker_id is not None and lease_live and worker_id != task.worker_id:
+    if lease_live and task.lease_holder_id != actor.user_id:
         raise ApplicationError(
-            f"Task {task.id} is leased to worker {task.worker_id!r} until "
-            f"{task.lease_expires_at.isoformat()}, not to {worker_id!r}; nothing was changed."
+            f"Task {task.id} is leased to {task.worker_id or 'another caller'} until "
+            f"{task.lease_expires_at.isoformat()}: only the lease's holder may act on it; "
+            "nothing was changed."
         )
+
+
+def _lease_mismatch(task: Task) -> ApplicationError:
+    return ApplicationError(
+        f"lease_token does not match the current lease of task {task.id}: it was claimed "
+        "again since (or never with this token); nothing was changed."
+    )
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -12,6 +12,7 @@ claims, never all of them.
 """
 
 import itertools
+import logging
 import secrets
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -20,10 +21,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, Min, Q, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from accounts.crypto import decrypt_credentials
+from accounts.crypto import CredentialsDecryptionError, decrypt_credentials
 from accounts.models import PlatformAccount, utc_today
+from core.actors import Actor
 from core.exceptions import ApplicationError
 from projects.models import Project
 from tasks.bookkeeping import _apply_counter_deltas, check_lease, sync_project_statuses
@@ -31,6 +34,7 @@ from tasks.models import Task, TaskDependency
 from workerconfigs.services import tasks_merged_configs
 
 Status = Task.Status
+logger = logging.getLogger(__name__)
 
 # Where the next multi-type claim of this process starts dealing (see the module docstring).
 _rotation = itertools.count()
@@ -109,14 +113,20 @@ def _claim_candidates(
 @transaction.atomic
 def tasks_claim(
     *,
+    actor: Actor,
     task_types: Sequence[str],
     max_tasks: int = 1,
     worker_id: str | None = None,
     lease_seconds: int | None = None,
     platforms: Sequence[str] | None = None,
 ) -> list[Task]:
-    """Hand up to `max_tasks` ready tasks of these types to one worker, under one lease."""
+    """Hand up to `max_tasks` ready tasks of these types to one worker, under one lease.
+
+    The lease is held by the actor's client (its reports are checked against it);
+    `worker_id` is a label for people, the client's name when not given.
+    """
     now = timezone.now()
+    worker_id = worker_id or actor.name or None
     types = sorted(set(task_types))
     rows = _claim_candidates(types=types, max_tasks=max_tasks, platforms=platforms, now=now)
     expired = _fail_exhausted([t for t in rows if t.status == Status.PROCESSING], now)
@@ -147,6 +157,7 @@ def tasks_claim(
         attempts=F("attempts") + 1,
         worker_id=worker_id,
         lease_token=token,
+        lease_holder_id=actor.user_id,
         lease_expires_at=deadline,
         updated_at=now,
         **account_update,
@@ -160,7 +171,17 @@ def tasks_claim(
         task.started_at = task.updated_at = now
         task.attempts += 1
         task.worker_id, task.lease_token, task.lease_expires_at = worker_id, token, deadline
+        task.lease_holder_id = actor.user_id
     return picked
+
+
+@transaction.atomic
+def tasks_claim_with_payloads(**claim) -> tuple[list[Task], dict[int, dict]]:
+    """A claim and what its worker needs (`claim_payloads`), in one transaction: when the
+    payload cannot be built (credentials that no configured key decrypts), the claim is
+    rolled back — no lease, no attempt, no quota spent."""
+    tasks = tasks_claim(**claim)
+    return tasks, claim_payloads(tasks) if tasks else {}
 
 
 def _deal(candidates: dict[str, list[Task]], types: list[str], max_tasks: int) -> list[Task]:
@@ -285,12 +306,19 @@ def claim_payloads(tasks: list[Task]) -> dict[int, dict]:
         outputs[task_id][str(dep_id)] = output
     configs = tasks_merged_configs(ids)
     account_ids = {t.platform_account_id for t in tasks if t.platform_account_id}
-    secrets_by_account = {
-        account_id: decrypt_credentials(token)
-        for account_id, token in PlatformAccount.all_objects.filter(id__in=account_ids).values_list(
-            "id", "credentials_encrypted"
-        )
-    }
+    secrets_by_account = {}
+    for account_id, token in PlatformAccount.all_objects.filter(id__in=account_ids).values_list(
+        "id", "credentials_encrypted"
+    ):
+        try:
+            secrets_by_account[account_id] = decrypt_credentials(token)
+        except CredentialsDecryptionError:
+            logger.error("Claim refused: credentials of platform account %s", account_id)
+            raise ApplicationError(
+                f"The credentials of platform account {account_id} cannot be decrypted with "
+                "the configured keys (SHORTSGEN_CREDENTIALS_KEY); the claim was undone.",
+                status_code=503,
+            ) from None
     return {
         t.id: {
             "dependencies": [int(dep_id) for dep_id in outputs.get(t.id, {})],
@@ -320,27 +348,25 @@ def _lock_processing(task_id: int, action: str) -> Task:
 def task_heartbeat(
     *,
     task_id: int,
-    worker_id: str | None = None,
+    actor: Actor,
     lease_token: str | None = None,
     lease_seconds: int | None = None,
 ) -> Task:
     """Extend the lease of a processing task held by this worker."""
     task = _lock_processing(task_id, "heartbeat")
     now = timezone.now()
-    check_lease(task, worker_id=worker_id, lease_token=lease_token, now=now)
+    check_lease(task, actor=actor, lease_token=lease_token, now=now)
     task.lease_expires_at = lease_deadline(now, lease_seconds)
     task.save(update_fields=["lease_expires_at", "updated_at"])
     return Task.objects.with_dependency_ids().get(id=task.id)
 
 
 @transaction.atomic
-def task_release(
-    *, task_id: int, worker_id: str | None = None, lease_token: str | None = None
-) -> Task:
+def task_release(*, task_id: int, actor: Actor, lease_token: str | None = None) -> Task:
     """Give a claimed task back unrun: pending again at once, and the attempt not counted."""
     task = _lock_processing(task_id, "release")
     now = timezone.now()
-    check_lease(task, worker_id=worker_id, lease_token=lease_token, now=now)
+    check_lease(task, actor=actor, lease_token=lease_token, now=now)
     _back_to_queue([task], now, refund_attempt=True)
     return Task.objects.with_dependency_ids().get(id=task.id)
 
@@ -348,7 +374,8 @@ def task_release(
 def _back_to_queue(tasks: list[Task], now, *, refund_attempt: bool) -> None:
     Task.objects.filter(id__in=[t.id for t in tasks]).update(
         status=Status.PENDING,
-        attempts=F("attempts") - 1 if refund_attempt else F("attempts"),
+        # Never below 0: a task put in processing by an edit, not a claim, counted no attempt.
+        attempts=Greatest(F("attempts") - 1, 0) if refund_attempt else F("attempts"),
         worker_id=None,
         lease_expires_at=None,
         started_at=None,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -77,6 +78,16 @@ class Task(SoftDeleteModel):
     # that a repeated report of the same attempt can be recognised.
     lease_token = models.CharField(max_length=64, null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # Who holds (or last held) the lease: the API client of the claim, or whoever moved the
+    # task to processing otherwise. Reports are checked against it, not against worker_id,
+    # which is a free-text label.
+    lease_holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     available_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

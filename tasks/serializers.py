@@ -146,9 +146,10 @@ def lease_seconds_field():
 
 
 class LeaseHolderMixin(serializers.Serializer):
-    """Who reports: checked against the live lease (optional; n8n and operators send neither)."""
+    """The lease a worker acts under: required from worker tokens (the token of its claim).
 
-    worker_id = serializers.CharField(max_length=255, required=False, allow_null=True)
+    Who holds a lease is the token's client; a `worker_id` sent along is not checked."""
+
     lease_token = serializers.CharField(max_length=64, required=False, allow_null=True)
 
 

@@ -8,15 +8,17 @@ Each public function runs in one transaction and leaves three things exact when 
 - the project's status, derived from those counters (`sync_project_statuses`).
 """
 
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Exists, OuterRef, Q, Value, When, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import PlatformAccount
+from core.actors import Actor
 from core.exceptions import ApplicationError
 from core.transitions import check_transition
 from projects.models import Project
@@ -27,7 +29,7 @@ from tasks.bookkeeping import (
     retry_delay,
     sync_project_statuses,
 )
-from tasks.claims import tasks_claim
+from tasks.claims import lease_deadline, tasks_claim
 from tasks.models import Task, TaskDependency, dependency_ids_prefetch
 
 Status = Task.Status
@@ -63,12 +65,15 @@ class TaskSpec:
 
 
 @transaction.atomic
-def tasks_create(specs: Sequence[TaskSpec]) -> list[Task]:
-    """Create tasks and their dependency rows, all or nothing; returns them in input order."""
+def tasks_create(specs: Sequence[TaskSpec], *, actor: Actor | None = None) -> list[Task]:
+    """Create tasks and their dependency rows, all or nothing; returns them in input order.
+
+    A task created processing gets a lease held by the actor (see `_lease_to`).
+    """
     if not specs:
         return []
     now = timezone.now()
-    _check_projects_exist(specs)
+    _lock_projects(specs)
     _check_accounts_exist(specs)
     _check_commit_ids_free(specs)
     by_key = _index_by_key(specs)
@@ -89,6 +94,9 @@ def tasks_create(specs: Sequence[TaskSpec]) -> list[Task]:
             status_of[index] = spec.status
 
     tasks = [_new_task(spec, status_of[index], now) for index, spec in enumerate(specs)]
+    for task in tasks:
+        if task.status == Status.PROCESSING:
+            _lease_to(task, actor, now)
     try:
         Task.objects.bulk_create(tasks)
     except IntegrityError:
@@ -131,9 +139,20 @@ def _new_task(spec: TaskSpec, status: str, now) -> Task:
     )
 
 
-def _check_projects_exist(specs: Sequence[TaskSpec]) -> None:
-    wanted = {spec.project_id for spec in specs}
-    found = set(Project.objects.filter(id__in=wanted).values_list("id", flat=True))
+def _lock_projects(specs: Sequence[TaskSpec]) -> None:
+    """The projects must exist, and stay so until we commit: FOR SHARE makes a concurrent
+    project delete (which locks the row FOR UPDATE) wait, so its soft delete of the tasks
+    sees ours; a delete that committed first leaves nothing to lock ("not found")."""
+    wanted = sorted({spec.project_id for spec in specs})
+    projects = Project.objects.filter(id__in=wanted)
+    if connection.vendor == "postgresql":
+        sql, params = projects.order_by().values("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} ORDER BY 1 FOR SHARE", params)
+            found = {row[0] for row in cursor.fetchall()}
+    else:
+        # SQLite's IMMEDIATE transactions already hold the database's write lock.
+        found = set(projects.values_list("id", flat=True))
     for spec in specs:
         if spec.project_id not in found:
             raise spec.error("project_id", f"Project {spec.project_id} not found.")
@@ -241,17 +260,9 @@ def _topological_order(specs: Sequence[TaskSpec], by_key: dict[str, int]) -> lis
 # --- claims ---------------------------------------------------------------------------------
 
 
-def task_claim(
-    *,
-    task_types: Sequence[str],
-    worker_id: str | None = None,
-    lease_seconds: int | None = None,
-    platforms: Sequence[str] | None = None,
-) -> Task | None:
+def task_claim(*, actor: Actor, task_types: Sequence[str], **options) -> Task | None:
     """Hand the best ready task of these types to one worker, or None when there is none."""
-    tasks = tasks_claim(
-        task_types=task_types, worker_id=worker_id, lease_seconds=lease_seconds, platforms=platforms
-    )
+    tasks = tasks_claim(actor=actor, task_types=task_types, **options)
     return tasks[0] if tasks else None
 
 
@@ -262,20 +273,20 @@ def task_claim(
 def task_update(
     *,
     task_id: int,
+    actor: Actor,
     status: str | None = None,
-    worker_id: str | None = None,
     lease_token: str | None = None,
     **changes,
 ) -> Task:
     """Change one task's status and fields (the PATCH of the API and of n8n callbacks)."""
     task = _lock_tasks(Q(id=task_id), not_found="Task not found")[0]
-    _check_leases([task], worker_id=worker_id, lease_token=lease_token)
+    _check_leases([task], actor=actor, lease_token=lease_token, status=status)
     dependencies = changes.pop("dependencies", None)
     if dependencies is not None:
         _replace_dependencies(task, dependencies)
         if status is None and task.status in Task.SCHEDULABLE:
             status = task.status  # re-derive waiting/pending against the new dependencies
-    _update_locked_tasks([task], status=status, changes=changes)
+    _update_locked_tasks([task], status=status, changes=changes, actor=actor)
     # The locked row as written (nothing else changed it): no need to read it again.
     prefetch_related_objects([task], dependency_ids_prefetch())
     return task
@@ -285,15 +296,15 @@ def task_update(
 def task_update_by_commit_id(
     *,
     commit_id: str,
+    actor: Actor,
     status: str | None = None,
-    worker_id: str | None = None,
     lease_token: str | None = None,
     **changes,
 ) -> Task:
     """Report on the task that carries this external job id."""
     task = _lock_tasks(Q(commit_id=commit_id), not_found="Task not found")[0]
-    _check_leases([task], worker_id=worker_id, lease_token=lease_token)
-    _update_locked_tasks([task], status=status, changes=changes)
+    _check_leases([task], actor=actor, lease_token=lease_token, status=status)
+    _update_locked_tasks([task], status=status, changes=changes, actor=actor)
     return Task.objects.with_dependency_ids().get(id=task.id)
 
 
@@ -302,8 +313,8 @@ def tasks_update_by_commit_ids(
     *,
     commit_ids: Sequence[str] = (),
     task_ids: Sequence[int] = (),
+    actor: Actor,
     status: str | None = None,
-    worker_id: str | None = None,
     lease_token: str | None = None,
     **changes,
 ) -> list[Task]:
@@ -326,18 +337,18 @@ def tasks_update_by_commit_ids(
             status_code=404,
             data={"missing_task_ids": missing_ids},
         )
-    _check_leases(tasks, worker_id=worker_id, lease_token=lease_token)
-    _update_locked_tasks(tasks, status=status, changes=changes)
+    _check_leases(tasks, actor=actor, lease_token=lease_token, status=status)
+    _update_locked_tasks(tasks, status=status, changes=changes, actor=actor)
     return list(Task.objects.filter(id__in=[t.id for t in tasks]).with_dependency_ids())
 
 
-def _check_leases(tasks: list[Task], *, worker_id: str | None, lease_token: str | None) -> None:
+def _check_leases(
+    tasks: list[Task], *, actor: Actor, lease_token: str | None, status: str | None
+) -> None:
     # Checked on the locked rows: a claim taking the task over cannot slip in between.
-    if worker_id is None and lease_token is None:
-        return
     now = timezone.now()
     for task in tasks:
-        check_lease(task, worker_id=worker_id, lease_token=lease_token, now=now)
+        check_lease(task, actor=actor, lease_token=lease_token, now=now, status=status)
 
 
 def _lock_tasks(condition: Q, *, not_found: str | None) -> list[Task]:
@@ -348,7 +359,9 @@ def _lock_tasks(condition: Q, *, not_found: str | None) -> list[Task]:
     return tasks
 
 
-def _update_locked_tasks(tasks: list[Task], *, status: str | None, changes: dict) -> None:
+def _update_locked_tasks(
+    tasks: list[Task], *, status: str | None, changes: dict, actor: Actor
+) -> None:
     now = timezone.now()
     if "commit_id" in changes and changes["commit_id"] is not None:
         if len(tasks) > 1:
@@ -390,7 +403,7 @@ def _update_locked_tasks(tasks: list[Task], *, status: str | None, changes: dict
             continue
         task.status = new
         fields.add("status")
-        _stamp(task, new, now, fields)
+        _stamp(task, new, now, fields, actor)
         deltas[task.project_id].subtract(_counted(old))
         deltas[task.project_id].update(_counted(new))
         if new == Status.COMPLETED:
@@ -405,11 +418,13 @@ def _update_locked_tasks(tasks: list[Task], *, status: str | None, changes: dict
     sync_project_statuses({task.project_id for task in tasks})
 
 
-def _stamp(task: Task, new: str, now, fields: set[str]) -> None:
+def _stamp(task: Task, new: str, now, fields: set[str], actor: Actor | None) -> None:
     """The timestamps and lease that follow from entering a status."""
     if new == Status.PROCESSING:
         task.started_at = now
         fields.add("started_at")
+        _lease_to(task, actor, now)
+        fields.update({"worker_id", "lease_token", "lease_holder", "lease_expires_at"})
     else:
         # The lease ends; lease_token stays, so a repeated report of this attempt is known.
         task.worker_id = None
@@ -421,6 +436,15 @@ def _stamp(task: Task, new: str, now, fields: set[str]) -> None:
     elif new in Task.SCHEDULABLE:
         task.completed_at = None
         fields.add("completed_at")
+
+
+def _lease_to(task: Task, actor: Actor | None, now) -> None:
+    """Processing entered by an edit or a callback, not a claim, still has a lease (default
+    length, held by whoever did it): a task nobody reports on comes back by itself."""
+    task.lease_holder_id = actor.user_id if actor else None
+    task.lease_token = secrets.token_hex(16)
+    task.lease_expires_at = lease_deadline(now, None)
+    task.worker_id = (actor.name if actor else None) or None
 
 
 def _ids_with_unfinished_dependencies(task_ids: Iterable[int]) -> set[int]:
@@ -508,6 +532,9 @@ def tasks_requeue_project(project: Project) -> None:
         error_message=None,
         attempts=0,
         worker_id=None,
+        # A new run: a worker of the old one holds a token that no longer matches.
+        lease_token=None,
+        lease_holder=None,
         lease_expires_at=None,
         started_at=None,
         completed_at=None,

@@ -3,10 +3,12 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.exceptions import NotFoundError
+from core.actors import Actor
+from core.exceptions import ApplicationError, NotFoundError
 from core.fields import MAX_ID
 from core.lookups import get_or_404
 from core.responses import EnvelopeResponse
+from core.roles import READERS, WORKERS, WRITERS, Role
 from tasks import claims, services
 from tasks.filters import TaskFilter
 from tasks.models import Task
@@ -24,6 +26,21 @@ from tasks.serializers import (
 )
 
 NOTHING_TO_CLAIM = "No pending tasks available for the given types."
+# What a worker reports on a task it holds; the rest of a task (its account, its graph, its
+# input) is its client's to set.
+WORKER_REPORT_FIELDS = frozenset({"status", "task_output", "error_message", "commit_id"})
+
+
+def refuse_fields_workers_may_not_set(actor: Actor, data: dict) -> None:
+    if actor.role != Role.WORKER:
+        return
+    refused = sorted(set(data) - WORKER_REPORT_FIELDS - {"lease_token"})
+    if refused:
+        allowed = ", ".join(sorted(WORKER_REPORT_FIELDS))
+        raise ApplicationError(
+            f"{refused[0]}: A worker token may set only {allowed}; nothing was changed.",
+            status_code=403,
+        )
 
 
 class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -31,6 +48,16 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = TaskSerializer
     filterset_class = TaskFilter
     lookup_value_regex = "[0-9]+"
+    # Clients build graphs and may edit tasks nobody holds; workers claim and report the
+    # tasks they hold (with the lease's token); only a worker's claim shows credentials.
+    roles = {
+        **dict.fromkeys(["list", "retrieve", "types", "stats"], READERS | WORKERS),
+        **dict.fromkeys(["create", "batch"], WRITERS),
+        **dict.fromkeys(["claim", "heartbeat", "release"], WORKERS),
+        **dict.fromkeys(
+            ["partial_update", "update_by_commit_id", "batch_update"], WRITERS | WORKERS
+        ),
+    }
 
     def get_object(self):
         return get_or_404(self.get_queryset(), self.kwargs["pk"], "Task not found")
@@ -50,14 +77,16 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request):
         params = TaskCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        [task] = services.tasks_create([params.to_spec()])
+        [task] = services.tasks_create([params.to_spec()], actor=Actor.from_request(request))
         return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TaskUpdateSerializer, responses=TaskSerializer)
     def partial_update(self, request, pk=None):
         params = TaskUpdateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        task = services.task_update(task_id=self.task_id(), **params.validated_data)
+        actor = Actor.from_request(request)
+        refuse_fields_workers_may_not_set(actor, params.validated_data)
+        task = services.task_update(task_id=self.task_id(), actor=actor, **params.validated_data)
         return Response(TaskSerializer(task).data)
 
     @extend_schema(request=TaskBatchCreateSerializer, responses={201: TaskSerializer(many=True)})
@@ -65,7 +94,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def batch(self, request):
         params = TaskBatchCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        tasks = services.tasks_create(params.to_specs())
+        tasks = services.tasks_create(params.to_specs(), actor=Actor.from_request(request))
         return Response(TaskSerializer(tasks, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -81,10 +110,12 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         params = TaskClaimSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         max_tasks = params.validated_data.get("max_tasks")
-        tasks = claims.tasks_claim(**{"max_tasks": 1, **params.validated_data})
+        tasks, payloads = claims.tasks_claim_with_payloads(
+            actor=Actor.from_request(request), **{"max_tasks": 1, **params.validated_data}
+        )
         if not tasks:
             return EnvelopeResponse(None, code=1, msg=NOTHING_TO_CLAIM)
-        context = {"payloads": claims.claim_payloads(tasks)}
+        context = {"payloads": payloads}
         if max_tasks is None:
             return Response(ClaimedTaskSerializer(tasks[0], context=context).data)
         return Response(ClaimedTaskSerializer(tasks, many=True, context=context).data)
@@ -94,7 +125,9 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def heartbeat(self, request, pk=None):
         params = TaskHeartbeatSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        task = claims.task_heartbeat(task_id=self.task_id(), **params.validated_data)
+        task = claims.task_heartbeat(
+            task_id=self.task_id(), actor=Actor.from_request(request), **params.validated_data
+        )
         return Response(TaskSerializer(task).data)
 
     @extend_schema(request=TaskReleaseSerializer, responses=TaskSerializer)
@@ -102,7 +135,9 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def release(self, request, pk=None):
         params = TaskReleaseSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        task = claims.task_release(task_id=self.task_id(), **params.validated_data)
+        task = claims.task_release(
+            task_id=self.task_id(), actor=Actor.from_request(request), **params.validated_data
+        )
         return Response(TaskSerializer(task).data)
 
     @extend_schema(responses=OpenApiResponse(description="Task types of live tasks, sorted."))
@@ -124,7 +159,9 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def batch_update(self, request):
         params = TaskBatchUpdateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        tasks = services.tasks_update_by_commit_ids(**params.validated_data)
+        tasks = services.tasks_update_by_commit_ids(
+            actor=Actor.from_request(request), **params.validated_data
+        )
         return Response(TaskSerializer(tasks, many=True).data)
 
     @extend_schema(request=TaskUpdateByCommitIdSerializer, responses=TaskSerializer)
@@ -132,5 +169,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def update_by_commit_id(self, request):
         params = TaskUpdateByCommitIdSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        task = services.task_update_by_commit_id(**params.validated_data)
+        task = services.task_update_by_commit_id(
+            actor=Actor.from_request(request), **params.validated_data
+        )
         return Response(TaskSerializer(task).data)

@@ -6,6 +6,8 @@ from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
+from core.roles import Role
+
 SIGNATURE_HEADER = "HTTP_X_SHORTSGEN_SIGNATURE"
 TIMESTAMP_HEADER = "HTTP_X_SHORTSGEN_TIMESTAMP"
 
@@ -16,6 +18,7 @@ class N8nCaller:
     is_authenticated = True
     is_anonymous = False
     username = "n8n (HMAC)"
+    api_role = Role.N8N
 
     def __str__(self):
         return self.username

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 
+from core.actors import Actor
 from core.exceptions import ApplicationError, NotFoundError
 from core.models import WorkflowRun
 from core.n8n import workflow_run_record_callback
@@ -18,6 +19,8 @@ from webhooks.models import WebhookEvent
 from webhooks.serializers import FAILED
 
 Endpoint = WebhookEvent.Endpoint
+# Callbacks act as n8n, whichever n8n token (or the shared secret) authenticated them.
+N8N_ACTOR = Actor.n8n()
 DEFAULT_FAILURE = "The workflow reported a failure."
 TASK_REPORT_FIELDS = ("task_output", "error_message", "commit_id")
 INSPIRATION_FIELDS = ("title", "description", "parameters", "score", "score_details")
@@ -163,7 +166,7 @@ def _project_creation(inspiration_id: int, params: dict) -> tuple[dict, Workflow
         used_transform_workflow_id=str(run.id) if run else params.get("executionId"),
     )
     if tasks:
-        tasks_create(_specs(project, tasks))
+        tasks_create(_specs(project, tasks), actor=N8N_ACTOR)
     project.refresh_from_db()
     result = {
         "message": "Project created successfully",
@@ -248,7 +251,9 @@ def _project_execution(project_id: int, params: dict) -> tuple[dict, WorkflowRun
 def _report(entry: dict, *, label: str | None = None) -> Task:
     changes = {name: entry[name] for name in TASK_REPORT_FIELDS if name in entry}
     try:
-        return task_update(task_id=entry["task_id"], status=entry.get("status"), **changes)
+        return task_update(
+            task_id=entry["task_id"], status=entry.get("status"), actor=N8N_ACTOR, **changes
+        )
     except ApplicationError as exc:
         if label is None:
             raise

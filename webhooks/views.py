@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 from core.authentication import ApiTokenAuthentication
 from core.exceptions import NotFoundError
 from core.fields import MAX_ID
+from core.roles import N8N
 from webhooks import services
 from webhooks.authentication import WebhookSignatureAuthentication
 from webhooks.models import WebhookEvent
@@ -27,6 +28,7 @@ class N8nWebhookView(APIView):
     """Validate the payload, apply it in one transaction, answer with the stored result."""
 
     authentication_classes = [WebhookSignatureAuthentication, ApiTokenAuthentication]
+    roles = {"post": N8N}
     endpoint: str
     payload_serializer: type[serializers.Serializer]
     not_found: str

@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.lookups import get_or_404
+from core.roles import READERS, WORKERS, WRITERS
 from workerconfigs import services
 from workerconfigs.filters import WorkerConfigFilter
 from workerconfigs.models import WorkerConfig
@@ -25,6 +26,11 @@ class WorkerConfigViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = WorkerConfigSerializer
     filterset_class = WorkerConfigFilter
     lookup_value_regex = "[0-9]+"
+    roles = {
+        **dict.fromkeys(["list", "retrieve"], READERS),
+        **dict.fromkeys(["create", "update", "destroy", "assign"], WRITERS),
+        "task_configs": READERS | WORKERS,
+    }
 
     def get_object(self):
         # Any config, active or not: DELETE only deactivates.

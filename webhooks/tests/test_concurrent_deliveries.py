@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
+from core.roles import Role
 from core.testing import token_client
 from inspirations import services as inspiration_services
 from inspirations.models import Inspiration
@@ -27,7 +28,7 @@ def test_the_same_delivery_at_once_from_several_threads_applies_once():
         ],
         "executionId": "concurrent-1",
     }
-    client_token = token_client()._credentials["HTTP_AUTHORIZATION"]
+    client_token = token_client("test-n8n", Role.N8N)._credentials["HTTP_AUTHORIZATION"]
     barrier = threading.Barrier(4)
     results = []
 

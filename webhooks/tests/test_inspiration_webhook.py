@@ -17,12 +17,12 @@ EXAMPLE = {
 
 
 def url(inspiration_id):
-    return f"/api/webhooks/n8n/inspiration/{inspiration_id}"
+    return f"/n8n_api/webhooks/n8n/inspiration/{inspiration_id}"
 
 
-def test_contract_example_updates_the_inspiration(api, generating_inspiration):
+def test_contract_example_updates_the_inspiration(n8n_api, generating_inspiration):
     inspiration = generating_inspiration
-    data = ok(api.post(url(inspiration.id), EXAMPLE, format="json"))
+    data = ok(n8n_api.post(url(inspiration.id), EXAMPLE, format="json"))
     assert data == {
         "message": "Inspiration webhook processed",
         "inspiration_id": inspiration.id,
@@ -46,9 +46,9 @@ def test_contract_example_updates_the_inspiration(api, generating_inspiration):
     assert event.status_code == 200
 
 
-def test_failed_marks_the_inspiration_failed_with_the_error(api, generating_inspiration):
+def test_failed_marks_the_inspiration_failed_with_the_error(n8n_api, generating_inspiration):
     body = {"status": "failed", "data": {"error": "LLM quota exceeded"}, "executionId": "e1"}
-    data = ok(api.post(url(generating_inspiration.id) + "/", body, format="json"))
+    data = ok(n8n_api.post(url(generating_inspiration.id) + "/", body, format="json"))
     assert data["status"] == "failed"
     generating_inspiration.refresh_from_db()
     assert generating_inspiration.status == Inspiration.Status.FAILED
@@ -56,35 +56,35 @@ def test_failed_marks_the_inspiration_failed_with_the_error(api, generating_insp
 
 
 def test_the_same_execution_again_returns_the_first_result_and_writes_nothing(
-    api, generating_inspiration
+    n8n_api, generating_inspiration
 ):
-    first = ok(api.post(url(generating_inspiration.id), EXAMPLE, format="json"))
+    first = ok(n8n_api.post(url(generating_inspiration.id), EXAMPLE, format="json"))
     again = {**EXAMPLE, "data": {**EXAMPLE["data"], "title": "something else"}}
-    assert ok(api.post(url(generating_inspiration.id), again, format="json")) == first
+    assert ok(n8n_api.post(url(generating_inspiration.id), again, format="json")) == first
     generating_inspiration.refresh_from_db()
     assert generating_inspiration.title == "AI生成的标题"
     assert WebhookEvent.objects.count() == 1
 
 
-def test_parameters_must_fit_the_type_schema(api, demo_types, generating_inspiration):
+def test_parameters_must_fit_the_type_schema(n8n_api, demo_types, generating_inspiration):
     demo_types["video_generation"].parameter_schema = {
         "properties": {"duration_seconds": {"type": "integer", "minimum": 10}}
     }
     demo_types["video_generation"].save()
     body = {**EXAMPLE, "data": {"parameters": {"duration_seconds": 5}}}
-    message = error(api.post(url(generating_inspiration.id), body, format="json"), 400)
+    message = error(n8n_api.post(url(generating_inspiration.id), body, format="json"), 400)
     assert message == "parameters.duration_seconds: 5 is less than the minimum of 10"
     assert not WebhookEvent.objects.exists()
 
 
-def test_an_invalid_payload_is_400(api, generating_inspiration):
+def test_an_invalid_payload_is_400(n8n_api, generating_inspiration):
     body = {"status": "done", "data": {"parameters": [1]}}
-    message = error(api.post(url(generating_inspiration.id), body, format="json"), 400)
+    message = error(n8n_api.post(url(generating_inspiration.id), body, format="json"), 400)
     assert '"done" is not a valid choice.' in message
     assert "data.parameters: Must be a JSON object." in message
     assert not WebhookEvent.objects.exists()
 
 
-def test_unknown_inspiration_is_404(api):
-    assert error(api.post(url(9999), EXAMPLE, format="json"), 404) == "Inspiration not found"
+def test_unknown_inspiration_is_404(n8n_api):
+    assert error(n8n_api.post(url(9999), EXAMPLE, format="json"), 404) == "Inspiration not found"
     assert not WebhookEvent.objects.exists()

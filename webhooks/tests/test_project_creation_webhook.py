@@ -32,7 +32,7 @@ def example(account_id):
 
 
 def url(inspiration_id):
-    return f"/api/webhooks/n8n/project_creation/{inspiration_id}"
+    return f"/n8n_api/webhooks/n8n/project_creation/{inspiration_id}"
 
 
 @pytest.fixture
@@ -48,9 +48,9 @@ def graph(key_deps):
 
 
 def test_contract_example_creates_the_project_and_its_tasks(
-    api, demo_types, approved_inspiration, account
+    n8n_api, demo_types, approved_inspiration, account
 ):
-    data = ok(api.post(url(approved_inspiration.id), example(account.id), format="json"))
+    data = ok(n8n_api.post(url(approved_inspiration.id), example(account.id), format="json"))
     project = Project.objects.get()
     assert data == {
         "message": "Project created successfully",
@@ -71,12 +71,12 @@ def test_contract_example_creates_the_project_and_its_tasks(
     assert WebhookEvent.objects.get().result == data
 
 
-def test_dependencies_by_key(api, demo_types, approved_inspiration):
+def test_dependencies_by_key(n8n_api, demo_types, approved_inspiration):
     body = {
         **example(None),
         "tasks": graph([("script", []), ("voice", ["script"]), ("video", ["script", "voice"])]),
     }
-    data = ok(api.post(url(approved_inspiration.id), body, format="json"))
+    data = ok(n8n_api.post(url(approved_inspiration.id), body, format="json"))
     assert data["tasks_created"] == 3
     tasks = {t.task_type: t for t in Task.objects.all()}
     assert tasks["script_generation"].status == "pending"
@@ -87,7 +87,7 @@ def test_dependencies_by_key(api, demo_types, approved_inspiration):
     assert tasks["video_generation"].status == "waiting"
 
 
-def test_dependencies_by_index(api, demo_types, approved_inspiration):
+def test_dependencies_by_index(n8n_api, demo_types, approved_inspiration):
     body = {
         **example(None),
         "tasks": [
@@ -95,23 +95,25 @@ def test_dependencies_by_index(api, demo_types, approved_inspiration):
             {"task_type": "video", "dependencies": [0]},
         ],
     }
-    ok(api.post(url(approved_inspiration.id), body, format="json"))
+    ok(n8n_api.post(url(approved_inspiration.id), body, format="json"))
     script, video = Task.objects.order_by("id")
     assert video.dependency_ids == [script.id]
 
 
-def test_without_tasks_the_type_template_applies(api, demo_types, approved_inspiration):
+def test_without_tasks_the_type_template_applies(n8n_api, demo_types, approved_inspiration):
     body = {**example(None), "tasks": []}
-    data = ok(api.post(url(approved_inspiration.id), body, format="json"))
+    data = ok(n8n_api.post(url(approved_inspiration.id), body, format="json"))
     assert data["tasks_created"] == len(demo_types["video_generation"].task_template) == 6
 
 
-def test_delivered_three_times_one_project_one_set_of_tasks(api, demo_types, approved_inspiration):
+def test_delivered_three_times_one_project_one_set_of_tasks(
+    n8n_api, demo_types, approved_inspiration
+):
     body = {
         **example(None),
         "tasks": graph([("script", []), ("voice", ["script"]), ("video", ["voice"])]),
     }
-    responses = [api.post(url(approved_inspiration.id), body, format="json") for _ in range(3)]
+    responses = [n8n_api.post(url(approved_inspiration.id), body, format="json") for _ in range(3)]
     bodies = [r.json() for r in responses]
     assert all(r.status_code == 200 for r in responses)
     assert bodies[0] == bodies[1] == bodies[2]
@@ -121,39 +123,41 @@ def test_delivered_three_times_one_project_one_set_of_tasks(api, demo_types, app
     assert WebhookEvent.objects.count() == 1
 
 
-def test_a_cycle_is_400_and_writes_nothing(api, demo_types, approved_inspiration):
+def test_a_cycle_is_400_and_writes_nothing(n8n_api, demo_types, approved_inspiration):
     body = {
         **example(None),
         "tasks": graph([("a", ["c"]), ("b", ["a"]), ("c", ["b"])]),
     }
-    message = error(api.post(url(approved_inspiration.id), body, format="json"), 400)
+    message = error(n8n_api.post(url(approved_inspiration.id), body, format="json"), 400)
     assert "Dependency cycle" in message
     assert written() == (0, 0, 0)
 
 
-def test_an_unknown_key_is_400_and_writes_nothing(api, demo_types, approved_inspiration):
+def test_an_unknown_key_is_400_and_writes_nothing(n8n_api, demo_types, approved_inspiration):
     body = {**example(None), "tasks": graph([("a", ["nope"])])}
-    message = error(api.post(url(approved_inspiration.id), body, format="json"), 400)
+    message = error(n8n_api.post(url(approved_inspiration.id), body, format="json"), 400)
     assert message == "tasks[0].dependencies: No task with key 'nope' in this request."
     assert written() == (0, 0, 0)
 
 
-def test_an_index_out_of_range_is_400(api, demo_types, approved_inspiration):
+def test_an_index_out_of_range_is_400(n8n_api, demo_types, approved_inspiration):
     body = {**example(None), "tasks": [{"task_type": "a", "dependencies": [3]}]}
-    message = error(api.post(url(approved_inspiration.id), body, format="json"), 400)
+    message = error(n8n_api.post(url(approved_inspiration.id), body, format="json"), 400)
     assert message.startswith("tasks[0].dependencies: 3 is not the index")
     assert written() == (0, 0, 0)
 
 
-def test_an_unknown_account_is_400_and_writes_nothing(api, demo_types, approved_inspiration):
-    message = error(api.post(url(approved_inspiration.id), example(4242), format="json"), 400)
+def test_an_unknown_account_is_400_and_writes_nothing(n8n_api, demo_types, approved_inspiration):
+    message = error(n8n_api.post(url(approved_inspiration.id), example(4242), format="json"), 400)
     assert message == "tasks[0].platform_account_id: Platform account 4242 not found."
     assert written() == (0, 0, 0)
 
 
-def test_an_unknown_project_type_is_400_and_writes_nothing(api, demo_types, approved_inspiration):
+def test_an_unknown_project_type_is_400_and_writes_nothing(
+    n8n_api, demo_types, approved_inspiration
+):
     body = {**example(None), "project": {"name": "x", "project_type": "no_such_type"}}
-    message = error(api.post(url(approved_inspiration.id), body, format="json"), 400)
+    message = error(n8n_api.post(url(approved_inspiration.id), body, format="json"), 400)
     assert message == "project.project_type: Unknown or inactive project type 'no_such_type'."
     assert written() == (0, 0, 0)
 
@@ -171,20 +175,20 @@ def test_an_unknown_project_type_is_400_and_writes_nothing(api, demo_types, appr
     ],
 )
 def test_wrong_json_types_are_400_and_write_nothing(
-    api, demo_types, approved_inspiration, change, message
+    n8n_api, demo_types, approved_inspiration, change, message
 ):
     body = {**example(None), **change}
-    assert message in error(api.post(url(approved_inspiration.id), body, format="json"), 400)
+    assert message in error(n8n_api.post(url(approved_inspiration.id), body, format="json"), 400)
     assert written() == (0, 0, 0)
 
 
-def test_a_project_is_required_on_success(api, approved_inspiration):
+def test_a_project_is_required_on_success(n8n_api, approved_inspiration):
     body = {"status": "success", "executionId": "x"}
-    message = error(api.post(url(approved_inspiration.id), body, format="json"), 400)
+    message = error(n8n_api.post(url(approved_inspiration.id), body, format="json"), 400)
     assert message == "project: This field is required."
 
 
-def test_initial_parameters_violating_the_schema_are_400(api, demo_types, approved_inspiration):
+def test_initial_parameters_violating_the_schema_are_400(n8n_api, demo_types, approved_inspiration):
     demo_types["video_generation"].parameter_schema = {
         "type": "object",
         "properties": {"aspect_ratio": {"enum": ["9:16"]}},
@@ -192,14 +196,14 @@ def test_initial_parameters_violating_the_schema_are_400(api, demo_types, approv
     demo_types["video_generation"].save()
     body = {**example(None), "tasks": []}
     body["project"] = {**body["project"], "initial_parameters": {"aspect_ratio": "4:3"}}
-    message = error(api.post(url(approved_inspiration.id), body, format="json"), 400)
+    message = error(n8n_api.post(url(approved_inspiration.id), body, format="json"), 400)
     assert message == "initial_parameters.aspect_ratio: '4:3' is not one of ['9:16']"
     assert written() == (0, 0, 0)
 
 
-def test_failed_records_the_error_on_the_inspiration(api, approved_inspiration):
+def test_failed_records_the_error_on_the_inspiration(n8n_api, approved_inspiration):
     body = {"status": "failed", "error": "transform timed out", "executionId": "x1"}
-    data = ok(api.post(url(approved_inspiration.id), body, format="json"))
+    data = ok(n8n_api.post(url(approved_inspiration.id), body, format="json"))
     assert data == {
         "message": "Project creation failure recorded",
         "inspiration_id": approved_inspiration.id,
@@ -213,5 +217,7 @@ def test_failed_records_the_error_on_the_inspiration(api, approved_inspiration):
     assert not Project.objects.exists()
 
 
-def test_unknown_inspiration_is_404(api):
-    assert error(api.post(url(77), example(None), format="json"), 404) == "Inspiration not found"
+def test_unknown_inspiration_is_404(n8n_api):
+    assert (
+        error(n8n_api.post(url(77), example(None), format="json"), 404) == "Inspiration not found"
+    )

@@ -13,12 +13,12 @@ EXAMPLE = {
 
 
 def url(task_id):
-    return f"/api/webhooks/n8n/task_update/{task_id}"
+    return f"/n8n_api/webhooks/n8n/task_update/{task_id}"
 
 
-def test_contract_example(api, demo_project):
+def test_contract_example(n8n_api, demo_project):
     script = task_of(demo_project, "script_generation")
-    data = ok(api.post(url(script.id), EXAMPLE, format="json"))
+    data = ok(n8n_api.post(url(script.id), EXAMPLE, format="json"))
     assert data == {
         "message": "Task webhook processed",
         "task_id": script.id,
@@ -32,29 +32,29 @@ def test_contract_example(api, demo_project):
     assert (event.endpoint, event.target_id, event.execution_id) == ("task_update", script.id, None)
 
 
-def test_processing_then_completed_in_one_execution_are_two_deliveries(api, demo_project):
+def test_processing_then_completed_in_one_execution_are_two_deliveries(n8n_api, demo_project):
     script = task_of(demo_project, "script_generation")
-    ok(api.post(url(script.id), {"status": "processing", "executionId": "e"}, format="json"))
-    ok(api.post(url(script.id), {"status": "completed", "executionId": "e"}, format="json"))
-    ok(api.post(url(script.id), {"status": "completed", "executionId": "e"}, format="json"))
+    ok(n8n_api.post(url(script.id), {"status": "processing", "executionId": "e"}, format="json"))
+    ok(n8n_api.post(url(script.id), {"status": "completed", "executionId": "e"}, format="json"))
+    ok(n8n_api.post(url(script.id), {"status": "completed", "executionId": "e"}, format="json"))
     assert Task.objects.get(id=script.id).status == "completed"
     assert WebhookEvent.objects.count() == 2
 
 
-def test_failed_is_recorded_on_the_task(api, demo_project):
+def test_failed_is_recorded_on_the_task(n8n_api, demo_project):
     script = task_of(demo_project, "script_generation")
     body = {"status": "failed", "error_message": "timeout"}
-    assert ok(api.post(url(script.id), body, format="json"))["status"] == "failed"
+    assert ok(n8n_api.post(url(script.id), body, format="json"))["status"] == "failed"
     script.refresh_from_db()
     assert (script.status, script.error_message) == ("failed", "timeout")
 
 
-def test_an_invalid_transition_is_400(api, demo_project):
+def test_an_invalid_transition_is_400(n8n_api, demo_project):
     compose = task_of(demo_project, "video_compose")
-    message = error(api.post(url(compose.id), EXAMPLE, format="json"), 400)
+    message = error(n8n_api.post(url(compose.id), EXAMPLE, format="json"), 400)
     assert message == "Invalid status transition from waiting to completed"
     assert not WebhookEvent.objects.exists()
 
 
-def test_unknown_task_is_404(api):
-    assert error(api.post(url(99999), EXAMPLE, format="json"), 404) == "Task not found"
+def test_unknown_task_is_404(n8n_api):
+    assert error(n8n_api.post(url(99999), EXAMPLE, format="json"), 404) == "Task not found"

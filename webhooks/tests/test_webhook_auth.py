@@ -4,6 +4,7 @@ import time
 import pytest
 from rest_framework.test import APIClient
 
+from core.roles import Role
 from core.testing import error, ok, token_client
 from webhooks.authentication import signature
 from webhooks.tests.conftest import written
@@ -51,7 +52,7 @@ def test_the_previous_secret_still_works_during_rotation(secrets, demo_types, ap
 def test_the_token_still_works_when_signatures_are_enabled(
     secrets, demo_types, approved_inspiration
 ):
-    response = token_client().post(
+    response = token_client("test-n8n", Role.N8N).post(
         f"/api/webhooks/n8n/project_creation/{approved_inspiration.id}",
         body_for(approved_inspiration),
         content_type="application/json",
