@@ -21,9 +21,12 @@ migrate: venv
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
-token: venv
-	@echo "API token for the demo client: $$($(BIN)/python manage.py create_api_token demo)"
-	@echo "Use it as:  curl -H 'Authorization: Token <token>' http://localhost:$(PORT)/projects"
+## Fresh demo tokens, one per role, and the console's admin login (new ones every run)
+token: migrate
+	@echo "--- Demo access (new every run; paste the lines below into your shell):"
+	@$(BIN)/python manage.py demo_access | sed 's/^/export /'
+	@echo "--- API:     curl -H \"Authorization: Token \$$CLIENT_TOKEN\" http://localhost:$(PORT)/projects"
+	@echo "--- Console: http://localhost:$(PORT)/admin/ (ADMIN_LOGIN / ADMIN_PASSWORD above)"
 
 ## Set up everything (virtualenv, database, demo data) and serve on http://localhost:8000
 run: demo token

@@ -6,4 +6,10 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from core import schema  # noqa: F401  (registers the token's OpenAPI extension)
+        from core.console_groups import sync_console_groups_after_migrate
+
+        # After every migrate (and test flush): the groups get the permissions of new models.
+        post_migrate.connect(sync_console_groups_after_migrate, sender=self)

@@ -306,5 +306,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("SHORTSGEN_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Lockouts and failures are WARNING; its INFO lines repeat every successful sign-in.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -5,46 +5,13 @@ clear text is deleted) of an API client with the default role, `client`. Give wo
 n8n clients their role in the admin (API clients) or with create_api_token NAME --role.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-# The ShortsGen models the console works on, by app; operators change them, viewers look.
-CONSOLE_MODELS = {
-    "core": ["apiclient", "workflowrun"],
-    "accounts": ["platformaccount"],
-    "assets": ["asset"],
-    "workerconfigs": ["workerconfig", "taskconfig"],
-    "projects": ["project", "projecttype"],
-    "tasks": ["task", "taskdependency"],
-    "inspirations": ["inspiration"],
-    "webhooks": ["webhookevent"],
-    "axes": ["accessattempt", "accesslog", "accessfailurelog"],
-}
-OPERATOR_ACTIONS = ("view", "add", "change", "delete")
-VIEWER_ACTIONS = ("view",)
 
 
 def create_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; these groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, actions in (("operator", OPERATOR_ACTIONS), ("viewer", VIEWER_ACTIONS)):
-        group, _ = Group.objects.get_or_create(name=name)
-        codenames = [
-            f"{action}_{model}"
-            for models in CONSOLE_MODELS.values()
-            for model in models
-            for action in actions
-        ]
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label__in=CONSOLE_MODELS, codename__in=codenames
-            )
-        )
+    from core.console_groups import sync_console_groups
+
+    sync_console_groups(apps)
 
 
 def hash_existing_tokens(apps, schema_editor):
