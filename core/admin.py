@@ -38,7 +38,11 @@ class WorkflowRunAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
 
-    @admin.action(description="Retry selected failed runs", permissions=["view"])
+    def has_retry_permission(self, request):
+        # Runs are never edited, so "change" is the right to send one again (operators).
+        return request.user.has_perm("core.change_workflowrun")
+
+    @admin.action(description="Retry selected failed runs", permissions=["retry"])
     def retry(self, request, queryset):
         succeeded = 0
         for run_id in queryset.order_by("id").values_list("id", flat=True):

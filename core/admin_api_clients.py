@@ -96,12 +96,14 @@ class ApiClientAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Rotate tokens (revoke all, issue one, shown once)")
+    @admin.action(
+        description="Rotate tokens (revoke all, issue one, shown once)", permissions=["change"]
+    )
     def rotate_tokens(self, request, queryset):
         for client in queryset:
             self._show_token_once(request, client, api_client_rotate_token(client=client))
 
-    @admin.action(description="Revoke tokens")
+    @admin.action(description="Revoke tokens", permissions=["change"])
     def revoke_tokens(self, request, queryset):
         revoked = sum(api_client_revoke(client=client) for client in queryset)
         self.message_user(request, f"{revoked} token(s) revoked.", messages.SUCCESS)

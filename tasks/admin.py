@@ -66,7 +66,9 @@ class TaskAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Retry: put selected failed tasks back to pending")
+    @admin.action(
+        description="Retry: put selected failed tasks back to pending", permissions=["change"]
+    )
     def retry(self, request, queryset):
         self._apply(
             request,
@@ -77,7 +79,10 @@ class TaskAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description="Release: give selected processing tasks back to the queue")
+    @admin.action(
+        description="Release: give selected processing tasks back to the queue",
+        permissions=["change"],
+    )
     def release(self, request, queryset):
         self._apply(
             request,
