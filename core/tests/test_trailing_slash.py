@@ -10,10 +10,10 @@ def test_post_works_with_and_without_trailing_slash(api, path):
 
 
 @pytest.mark.parametrize("suffix", ["", "/"])
-def test_detail_and_actions_work_with_and_without_trailing_slash(api, suffix):
+def test_detail_and_actions_work_with_and_without_trailing_slash(api, worker_api, suffix):
     project = ok(api.post("/projects", {"name": "n", "project_type": "t"}, format="json"), 201)
     assert ok(api.get(f"/projects/{project['id']}{suffix}"))["id"] == project["id"]
     path = f"/projects/{project['id']}/recalculate-tasks{suffix}"
     assert ok(api.post(path))["id"] == project["id"]
-    claim = api.post(f"/api/tasks/claim{suffix}", {"task_types": ["x"]}, format="json")
+    claim = worker_api.post(f"/api/tasks/claim{suffix}", {"task_types": ["x"]}, format="json")
     assert claim.json()["code"] == 1

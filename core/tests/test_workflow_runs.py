@@ -54,7 +54,7 @@ def callback_path(payload: dict) -> str:
     return url.path
 
 
-def test_regenerate_sends_the_documented_payload_and_the_callback_applies(api, n8n, idea):
+def test_regenerate_sends_the_documented_payload_and_the_callback_applies(api, n8n_api, n8n, idea):
     body = {"parameter_overrides": {"style": "retro"}}
     data = ok(api.post(f"/api/inspirations/{idea.id}/regenerate", body, format="json"))
     run = WorkflowRun.objects.get()
@@ -87,14 +87,14 @@ def test_regenerate_sends_the_documented_payload_and_the_callback_applies(api, n
     }
     assert (run.http_status, run.attempts) == (200, 1)
 
-    # n8n calls back with what it generated.
+    # n8n calls back (with its own token) with what it generated.
     result = {
         "status": "success",
         "runId": payload["runId"],
         "executionId": "4711",
         "data": {"title": "Neon nights", "score": 4},
     }
-    ok(api.post(callback_path(payload), result, format="json"))
+    ok(n8n_api.post(callback_path(payload), result, format="json"))
     idea.refresh_from_db()
     assert (idea.status, idea.title, idea.score) == ("draft", "Neon nights", 4)
     run.refresh_from_db()
@@ -103,7 +103,9 @@ def test_regenerate_sends_the_documented_payload_and_the_callback_applies(api, n
     assert run.webhook_events.get().execution_id == "4711"
 
 
-def test_approve_triggers_the_transform_workflow_and_project_creation_creates(api, n8n, idea):
+def test_approve_triggers_the_transform_workflow_and_project_creation_creates(
+    api, n8n_api, n8n, idea
+):
     data = ok(api.post(f"/api/inspirations/{idea.id}/approve", {"score": 4}, format="json"))
     assert data["status"] == "approved"
     assert data["project_id"] is None
@@ -124,14 +126,14 @@ def test_approve_triggers_the_transform_workflow_and_project_creation_creates(ap
             {"key": "video", "task_type": "video_generation", "dependencies": ["script"]},
         ],
     }
-    created = ok(api.post(callback_path(payload), result, format="json"))
+    created = ok(n8n_api.post(callback_path(payload), result, format="json"))
     project = Project.objects.get(id=created["project_id"])
     assert project.inspiration_id == idea.id
     assert project.used_transform_workflow_id == str(payload["runId"])
     assert project.total_tasks == 2
 
 
-def test_project_regenerate_triggers_the_execution_workflow(api, n8n, demo_types):
+def test_project_regenerate_triggers_the_execution_workflow(api, n8n_api, n8n, demo_types):
     project = project_create(name="p", project_type="video_generation")
     data = ok(api.post(f"/projects/{project.id}/regenerate", {"voice": "f"}, format="json"))
     run = WorkflowRun.objects.get()
@@ -159,17 +161,17 @@ def test_project_regenerate_triggers_the_execution_workflow(api, n8n, demo_types
         "executionId": "e-1",
         "task_updates": [{"task_id": script["id"], "status": "completed"}],
     }
-    ok(api.post(callback_path(payload), result, format="json"))
+    ok(n8n_api.post(callback_path(payload), result, format="json"))
     assert Task.objects.get(id=script["id"]).status == "completed"
     run.refresh_from_db()
     assert (run.state, run.execution_id) == ("succeeded", "e-1")
 
 
-def test_a_failure_reported_in_the_callback_fails_the_run(api, n8n, idea):
+def test_a_failure_reported_in_the_callback_fails_the_run(api, n8n_api, n8n, idea):
     ok(api.post(f"/api/inspirations/{idea.id}/regenerate"))
     payload = n8n.requests[0]["json"]
     body = {"status": "failed", "runId": payload["runId"], "data": {"error": "LLM down"}}
-    ok(api.post(callback_path(payload), body, format="json"))
+    ok(n8n_api.post(callback_path(payload), body, format="json"))
     run = WorkflowRun.objects.get()
     assert (run.state, run.error) == ("failed", "The workflow reported: LLM down")
     idea.refresh_from_db()

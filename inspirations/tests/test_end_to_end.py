@@ -3,7 +3,7 @@
 from core.testing import ok
 
 
-def test_inspiration_to_completed_project(api, demo_types):
+def test_inspiration_to_completed_project(api, worker_api, demo_types):
     # Accounts for the platforms the video_generation tasks use (a claim may need their quota).
     for platform in ("midjourney", "dreamina", "runway"):
         account = {"platform": platform, "name": f"{platform}_e2e", "credentials": {"k": "v"}}
@@ -40,7 +40,7 @@ def test_inspiration_to_completed_project(api, demo_types):
 
     completed: list[int] = []
     while True:
-        response = api.post("/api/tasks/claim", {"task_types": task_types}, format="json")
+        response = worker_api.post("/api/tasks/claim", {"task_types": task_types}, format="json")
         body = response.json()
         if body["code"] == 1:
             assert body == {
@@ -55,13 +55,13 @@ def test_inspiration_to_completed_project(api, demo_types):
         # Only a task whose dependencies are all done can be claimed.
         assert set(tasks[claimed["id"]]["dependencies"]) <= set(completed)
         assert ok(api.get(f"/projects/{project_id}"))["status"] == "processing"
-        done = ok(
-            api.patch(
-                f"/api/tasks/{claimed['id']}",
-                {"status": "completed", "task_output": {"ok": True}},
-                format="json",
-            )
-        )
+        # The worker reports under the lease of its claim.
+        report = {
+            "status": "completed",
+            "task_output": {"ok": True},
+            "lease_token": claimed["lease_token"],
+        }
+        done = ok(worker_api.patch(f"/api/tasks/{claimed['id']}", report, format="json"))
         assert done["status"] == "completed"
         completed.append(claimed["id"])
 

@@ -127,10 +127,12 @@ def test_contract_delete_example_soft_deletes_the_project_and_its_tasks(
     assert error(api.delete(f"/projects/{project['id']}"), 404) == "Project not found"
 
 
-def test_tasks_of_a_deleted_project_are_never_claimed(api, create_project, demo_types):
+def test_tasks_of_a_deleted_project_are_never_claimed(api, worker_api, create_project, demo_types):
     project = create_project()
     ok(api.delete(f"/projects/{project['id']}"))
-    response = api.post("/api/tasks/claim", {"task_types": ["script_generation"]}, format="json")
+    response = worker_api.post(
+        "/api/tasks/claim", {"task_types": ["script_generation"]}, format="json"
+    )
     assert response.json() == {
         "code": 1,
         "msg": "No pending tasks available for the given types.",
@@ -152,14 +154,17 @@ def test_recalculate_tasks_of_unknown_project_is_a_404(api):
     assert error(api.post("/projects/5555/recalculate-tasks"), 404) == "Project not found"
 
 
-def test_contract_regenerate_example(api, create_project, demo_types):
+def test_contract_regenerate_example(api, worker_api, create_project, demo_types):
     project = create_project(initial_parameters={"language": "zh"})
     script = next(t for t in project["tasks"] if t["task_type"] == "script_generation")
-    ok(api.post("/api/tasks/claim", {"task_types": ["script_generation"]}, format="json"))
+    claimed = ok(
+        worker_api.post("/api/tasks/claim", {"task_types": ["script_generation"]}, format="json")
+    )
+    assert claimed["id"] == script["id"]
     ok(
-        api.patch(
+        worker_api.patch(
             f"/api/tasks/{script['id']}",
-            {"status": "completed", "task_output": {"t": 1}},
+            {"status": "completed", "task_output": {"t": 1}, "lease_token": claimed["lease_token"]},
             format="json",
         )
     )

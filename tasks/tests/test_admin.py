@@ -4,6 +4,7 @@ from django.urls import reverse
 from projects.models import Project
 from tasks.models import Task
 from tasks.services import TaskSpec, task_claim, task_update, tasks_create
+from tasks.tests.conftest import worker_actor
 
 
 @pytest.fixture
@@ -29,8 +30,11 @@ def test_the_list_and_a_task_page_render(admin_client, graph):
 
 def test_retry_puts_failed_tasks_back_to_pending(admin_client, graph):
     project, root, _ = graph
-    task_claim(task_types=["script"])
-    task_update(task_id=root.id, status=Task.Status.FAILED)
+    worker = worker_actor()
+    claimed = task_claim(actor=worker, task_types=["script"])
+    task_update(
+        task_id=root.id, actor=worker, lease_token=claimed.lease_token, status=Task.Status.FAILED
+    )
     response = admin_client.post(
         reverse("admin:tasks_task_changelist"),
         {"action": "retry", "_selected_action": [root.id]},
@@ -46,7 +50,7 @@ def test_retry_puts_failed_tasks_back_to_pending(admin_client, graph):
 
 def test_release_gives_processing_tasks_back(admin_client, graph):
     _, root, _ = graph
-    task_claim(task_types=["script"], worker_id="w1")
+    assert task_claim(actor=worker_actor(), task_types=["script"], worker_id="w1").id == root.id
     response = admin_client.post(
         reverse("admin:tasks_task_changelist"),
         {"action": "release", "_selected_action": [root.id]},

@@ -12,11 +12,12 @@ from projects.models import Project
 from tasks.claims import tasks_claim
 from tasks.models import Task
 from tasks.services import TaskSpec, tasks_create
+from tasks.tests.conftest import worker_actor
 
 
-def claim(api, **extra):
+def claim(worker_api, **extra):
     body = {"task_types": ["image_generation"], **extra}
-    return api.post("/api/tasks/claim", body, format="json")
+    return worker_api.post("/api/tasks/claim", body, format="json")
 
 
 @pytest.fixture
@@ -28,11 +29,11 @@ def images(project):
     return make
 
 
-def test_binds_the_account_with_most_quota_left_and_counts_the_use(api, images):
+def test_binds_the_account_with_most_quota_left_and_counts_the_use(worker_api, images):
     small = account_create(platform="midjourney", name="small", daily_limit=5)
     big = account_create(platform="midjourney", name="big", daily_limit=10)
     images(1, platform="midjourney")
-    data = ok(claim(api))
+    data = ok(claim(worker_api))
     assert data["platform_account_id"] == big.id
     big.refresh_from_db()
     small.refresh_from_db()
@@ -40,66 +41,66 @@ def test_binds_the_account_with_most_quota_left_and_counts_the_use(api, images):
     assert big.last_used_at is not None
 
 
-def test_no_quota_left_means_nothing_to_claim(api, images):
+def test_no_quota_left_means_nothing_to_claim(worker_api, images):
     account = account_create(platform="midjourney", name="a", daily_limit=1)
     images(2, platform="midjourney")
-    ok(claim(api))
-    assert claim(api).json()["code"] == 1
+    ok(claim(worker_api))
+    assert claim(worker_api).json()["code"] == 1
     account.refresh_from_db()
     assert account.used_today == 1
     assert Task.objects.filter(status="pending").count() == 1
 
 
-def test_a_task_bound_to_an_exhausted_account_waits(api, images):
+def test_a_task_bound_to_an_exhausted_account_waits(worker_api, images):
     account = account_create(platform="runway", name="r", daily_limit=3)
     PlatformAccount.objects.filter(id=account.id).update(used_today=3, usage_date=utc_today())
     images(1, platform_account_id=account.id)
-    assert claim(api).json()["code"] == 1
+    assert claim(worker_api).json()["code"] == 1
     PlatformAccount.objects.filter(id=account.id).update(used_today=2)
-    assert ok(claim(api))["platform_account_id"] == account.id
+    assert ok(claim(worker_api))["platform_account_id"] == account.id
 
 
-def test_tasks_without_quota_do_not_block_others(api, project, images):
+def test_tasks_without_quota_do_not_block_others(worker_api, project, images):
     account_create(platform="midjourney", name="a", daily_limit=0)
     images(5, platform="midjourney", priority=10)
     plain = images(1)[0]
-    data = ok(claim(api, max_tasks=10))
+    data = ok(claim(worker_api, max_tasks=10))
     assert [t["id"] for t in data] == [plain.id]
 
 
-def test_an_inactive_or_deleted_account_gives_no_quota(api, images):
+def test_an_inactive_or_deleted_account_gives_no_quota(worker_api, images):
     account_create(platform="dreamina", name="off", daily_limit=10, status="inactive")
     images(1, platform="dreamina")
-    assert claim(api).json()["code"] == 1
+    assert claim(worker_api).json()["code"] == 1
 
 
-def test_a_platform_without_accounts_waits_for_one(api, images):
+def test_a_platform_without_accounts_waits_for_one(worker_api, images):
     [task] = images(1, platform="midjourney")
     plain = images(1)[0]
-    assert ok(claim(api))["id"] == plain.id  # the other task is not blocked
-    assert claim(api).json()["code"] == 1
+    assert ok(claim(worker_api))["id"] == plain.id  # the other task is not blocked
+    assert claim(worker_api).json()["code"] == 1
     account = account_create(platform="midjourney", name="m", daily_limit=1)
-    data = ok(claim(api))
+    data = ok(claim(worker_api))
     assert (data["id"], data["platform_account_id"]) == (task.id, account.id)
 
 
-def test_platforms_filter(api, images):
+def test_platforms_filter(worker_api, images):
     account_create(platform="midjourney", name="m", daily_limit=10)
     account_create(platform="runway", name="r", daily_limit=10)
     mj = images(1, platform="midjourney")[0]
     rw = images(1, platform="runway")[0]
     images(1)
-    data = ok(claim(api, platforms=["runway"], max_tasks=10))
+    data = ok(claim(worker_api, platforms=["runway"], max_tasks=10))
     assert [t["id"] for t in data] == [rw.id]
-    data = ok(claim(api, platforms=["midjourney"], max_tasks=10))
+    data = ok(claim(worker_api, platforms=["midjourney"], max_tasks=10))
     assert [t["id"] for t in data] == [mj.id]
 
 
-def test_a_batch_spreads_over_accounts_without_passing_a_limit(api, images):
+def test_a_batch_spreads_over_accounts_without_passing_a_limit(worker_api, images):
     a = account_create(platform="midjourney", name="a", daily_limit=3)
     b = account_create(platform="midjourney", name="b", daily_limit=2)
     images(10, platform="midjourney")
-    data = ok(claim(api, max_tasks=10))
+    data = ok(claim(worker_api, max_tasks=10))
     assert len(data) == 5
     a.refresh_from_db()
     b.refresh_from_db()
@@ -107,11 +108,11 @@ def test_a_batch_spreads_over_accounts_without_passing_a_limit(api, images):
     assert Task.objects.filter(platform_account_id=a.id).count() == 3
 
 
-def test_yesterdays_usage_does_not_count(api, images):
+def test_yesterdays_usage_does_not_count(worker_api, images):
     account = account_create(platform="midjourney", name="a", daily_limit=2)
     PlatformAccount.objects.filter(id=account.id).update(used_today=2, usage_date="2000-01-01")
     images(3, platform="midjourney")
-    assert len(ok(claim(api, max_tasks=3))) == 2
+    assert len(ok(claim(worker_api, max_tasks=3))) == 2
     account.refresh_from_db()
     assert account.used_today == 2 and account.usage_date == utc_today()
 
@@ -126,12 +127,15 @@ def test_concurrent_claimers_never_pass_the_daily_limit():
     tasks_create(specs)
     claimed, errors = [], []
     barrier = threading.Barrier(32)
+    actor = worker_actor()
 
     def worker(index):
         try:
             barrier.wait()
             while True:
-                got = tasks_claim(task_types=["img"], max_tasks=1 + index % 4, worker_id=str(index))
+                got = tasks_claim(
+                    actor=actor, task_types=["img"], max_tasks=1 + index % 4, worker_id=str(index)
+                )
                 if not got:
                     break
                 claimed.extend(t.id for t in got)
@@ -148,7 +152,7 @@ def test_concurrent_claimers_never_pass_the_daily_limit():
         thread.join()
     assert not errors, errors
     # A claimer may stop early after a race; a last sweep takes what quota is left.
-    while got := tasks_claim(task_types=["img"], max_tasks=100):
+    while got := tasks_claim(actor=actor, task_types=["img"], max_tasks=100):
         claimed.extend(t.id for t in got)
     rows = PlatformAccount.objects.filter(id__in=[a.id for a in accounts])
     used = {a.id: a.used_today for a in rows}

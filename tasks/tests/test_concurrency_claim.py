@@ -6,9 +6,11 @@ from collections import Counter
 import pytest
 from django.db import connection
 
+from core.actors import Actor
 from projects.models import Project
 from tasks.models import Task
 from tasks.services import TaskSpec, task_claim, tasks_create
+from tasks.tests.conftest import worker_actor
 
 THREADS = 16
 TASKS = 2000
@@ -21,11 +23,12 @@ def test_each_ready_task_is_handed_out_exactly_once():
     claimed: list[list[int]] = [[] for _ in range(THREADS)]
     errors: list[BaseException] = []
     start = threading.Barrier(THREADS)
+    actors = [worker_actor(f"w{slot}") for slot in range(THREADS)]
 
     def worker(slot: int) -> None:
         try:
             start.wait()
-            while (task := task_claim(task_types=["render"], worker_id=f"w{slot}")) is not None:
+            while (task := task_claim(actor=actors[slot], task_types=["render"])) is not None:
                 claimed[slot].append(task.id)
         except BaseException as exc:  # reported below; a thread cannot fail the test itself
             errors.append(exc)
@@ -45,6 +48,9 @@ def test_each_ready_task_is_handed_out_exactly_once():
     assert sum(1 for ids in claimed if ids) > 1  # the work really was shared
     assert not Task.objects.filter(status="pending").exists()
     assert Task.objects.filter(status="processing", attempts=1).count() == TASKS
+    holders = Counter(Task.objects.values_list("lease_holder_id", flat=True))
+    # Each task's lease is held by the client that claimed it.
+    assert holders == Counter({a.user_id: len(claimed[slot]) for slot, a in enumerate(actors)})
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,12 +60,13 @@ def test_concurrent_reports_keep_the_project_counters_exact():
     project = Project.objects.create(name="counters", project_type="x")
     tasks = tasks_create([TaskSpec(project_id=project.id, task_type="t") for _ in range(400)])
     chunks = [tasks[slot::THREADS] for slot in range(THREADS)]
+    actor = Actor.system("test")
     errors: list[BaseException] = []
 
     def worker(chunk) -> None:
         try:
             for task in chunk:
-                task_update(task_id=task.id, status=Task.Status.COMPLETED)
+                task_update(task_id=task.id, actor=actor, status=Task.Status.COMPLETED)
         except BaseException as exc:
             errors.append(exc)
         finally:

@@ -4,7 +4,7 @@ from accounts.demo import load_demo_accounts
 from core.testing import error, ok
 from projects.models import Project
 from tasks.models import TaskDependency
-from tasks.tests.conftest import claim, patch
+from tasks.tests.conftest import claim, patch, report
 
 
 def test_a_self_cycle_is_refused(api, create_task):
@@ -66,7 +66,7 @@ def test_diamond_d_waits_for_both_b_and_c(api, create_task):
     assert status(d) == "pending"
 
 
-def test_a_demo_project_completes_when_its_tasks_complete_in_order(api, demo_types):
+def test_a_demo_project_completes_when_its_tasks_complete_in_order(api, worker_api, demo_types):
     load_demo_accounts()  # the image and video steps need platform accounts with quota
     project = ok(
         api.post("/projects", {"name": "v", "project_type": "video_generation"}, format="json"), 201
@@ -76,12 +76,12 @@ def test_a_demo_project_completes_when_its_tasks_complete_in_order(api, demo_typ
     all_types = sorted({t["task_type"] for t in project["tasks"]})
     done = []
     while True:
-        response = claim(api, *all_types)
+        response = claim(worker_api, *all_types)
         if response.json()["code"] == 1:
             break
         task = ok(response)
         assert set(task["dependencies"]) <= set(done)
-        ok(patch(api, task["id"], status="completed", task_output={"ok": True}))
+        ok(report(worker_api, task, status="completed", task_output={"ok": True}))
         done.append(task["id"])
     assert len(done) == 6
     detail = ok(api.get(f"/projects/{project['id']}"))
@@ -89,10 +89,11 @@ def test_a_demo_project_completes_when_its_tasks_complete_in_order(api, demo_typ
     assert (detail["total_tasks"], detail["completed_tasks"], detail["failed_tasks"]) == (6, 6, 0)
 
 
-def test_project_status_moves_with_its_tasks(api, project, create_task):
+def test_project_status_moves_with_its_tasks(worker_api, project, create_task):
     a = create_task()
     create_task(dependencies=[a["id"]])
-    ok(claim(api, "video_generation"))
+    claimed = ok(claim(worker_api, "video_generation"))
+    assert claimed["id"] == a["id"]
     assert Project.objects.get(id=project.id).status == "processing"
-    ok(patch(api, a["id"], status="completed"))
+    ok(report(worker_api, claimed, status="completed"))
     assert Project.objects.get(id=project.id).status == "processing"

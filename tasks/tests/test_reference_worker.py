@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from accounts.services import account_create
+from core.roles import Role
 from core.testing import make_token
 from projects.models import Project
 from tasks.models import Task
@@ -15,7 +16,7 @@ from worker.__main__ import main
 
 @pytest.fixture
 def client(live_server, transactional_db):
-    return ShortsGenClient(live_server.url, make_token("worker"))
+    return ShortsGenClient(live_server.url, make_token("worker", Role.WORKER))
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def test_a_failing_handler_reports_failed_and_the_task_is_retried(client, projec
 
 def test_heartbeats_keep_a_long_task_leased(client, project):
     [task] = make(project, 1, max_attempts=2)
-    other = ShortsGenClient(client.base_url, make_token("thief"))
+    other = ShortsGenClient(client.base_url, make_token("thief", Role.WORKER))
     stolen = []
 
     def slow(claimed):
@@ -99,11 +100,24 @@ def test_a_report_with_a_stale_lease_is_refused(client, project):
     with pytest.raises(WorkerError) as refused:
         client.report({**task, "lease_token": "0" * 32}, status="completed")
     assert refused.value.code == 400
+    assert refused.value.msg.startswith("lease_token does not match")
+    # Another worker client holding the claim's token is not the lease's holder either.
+    other = ShortsGenClient(client.base_url, make_token("other-worker", Role.WORKER))
+    for act in (
+        lambda: other.heartbeat(task),
+        lambda: other.release(task),
+        lambda: other.report(task, status="completed"),
+    ):
+        with pytest.raises(WorkerError) as refused:
+            act()
+        assert refused.value.msg.startswith("lease_token does not match")
+    assert Task.objects.get(id=task["id"]).status == "processing"
+    assert client.heartbeat(task)["status"] == "processing"
     assert client.release(task)["status"] == "pending"
 
 
 def test_the_cli_runs_until_idle(live_server, project):
     make(project, 3)
-    token = make_token("cli")
+    token = make_token("cli", Role.WORKER)
     assert main(["--url", live_server.url, "--token", token, "--types", "render", "--once"]) == 0
     assert Task.objects.filter(status="completed").count() == 3

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.testing import ok
 from tasks.bookkeeping import retry_delay
 from tasks.models import Task
-from tasks.tests.conftest import patch
+from tasks.tests.conftest import patch, report
 
 
 @pytest.fixture(autouse=True)
@@ -17,9 +17,9 @@ def backoff(settings):
     settings.TASK_RETRY_BACKOFF_MAX_SECONDS = 35
 
 
-def claim_one(api):
+def claim_one(worker_api):
     body = {"task_types": ["video_generation"], "worker_id": "w"}
-    return api.post("/api/tasks/claim", body, format="json")
+    return worker_api.post("/api/tasks/claim", body, format="json")
 
 
 def make_ready(task_id):
@@ -30,45 +30,49 @@ def test_the_backoff_doubles_and_is_capped():
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [10, 20, 35, 35]
 
 
-def test_a_failed_attempt_with_attempts_left_waits_then_comes_back(api, project, create_task):
+def test_a_failed_attempt_with_attempts_left_waits_then_comes_back(
+    worker_api, project, create_task
+):
     task = create_task(max_attempts=3)
-    ok(claim_one(api))
+    claimed = ok(claim_one(worker_api))
+    assert claimed["id"] == task["id"]
     before = timezone.now()
-    data = ok(patch(api, task["id"], status="failed", error_message="boom"))
+    data = ok(report(worker_api, claimed, status="failed", error_message="boom"))
     assert data["status"] == "pending"
     assert data["error_message"] == "boom"
     stored = Task.objects.get(id=task["id"])
     delay = stored.available_at - before
     assert timedelta(seconds=9) < delay <= timedelta(seconds=11)
-    assert claim_one(api).json()["code"] == 1  # not before its time
+    assert claim_one(worker_api).json()["code"] == 1  # not before its time
     make_ready(task["id"])
-    assert ok(claim_one(api))["attempts"] == 2
+    assert ok(claim_one(worker_api))["attempts"] == 2
     project.refresh_from_db()
     assert project.failed_tasks == 0 and project.status == "processing"
 
 
-def test_the_second_retry_waits_twice_as_long(api, create_task):
+def test_the_second_retry_waits_twice_as_long(worker_api, create_task):
     task = create_task(max_attempts=3)
-    ok(claim_one(api))
-    ok(patch(api, task["id"], status="failed"))
+    ok(report(worker_api, ok(claim_one(worker_api)), status="failed"))
     make_ready(task["id"])
-    ok(claim_one(api))
+    claimed = ok(claim_one(worker_api))
     before = timezone.now()
-    ok(patch(api, task["id"], status="failed"))
+    ok(report(worker_api, claimed, status="failed"))
     delay = Task.objects.get(id=task["id"]).available_at - before
     assert timedelta(seconds=19) < delay <= timedelta(seconds=21)
 
 
-def test_a_task_failing_every_time_fails_after_max_attempts(api, project, create_task):
+def test_a_task_failing_every_time_fails_after_max_attempts(worker_api, project, create_task):
     task = create_task(max_attempts=3)
     create_task(dependencies=[task["id"]])
     statuses = []
     for _ in range(3):
-        ok(claim_one(api))
-        statuses.append(ok(patch(api, task["id"], status="failed", error_message="x"))["status"])
+        claimed = ok(claim_one(worker_api))
+        assert claimed["id"] == task["id"]
+        failed = ok(report(worker_api, claimed, status="failed", error_message="x"))
+        statuses.append(failed["status"])
         make_ready(task["id"])
     assert statuses == ["pending", "pending", "failed"]
-    assert claim_one(api).json()["code"] == 1
+    assert claim_one(worker_api).json()["code"] == 1
     stored = Task.objects.get(id=task["id"])
     assert stored.attempts == 3 and stored.status == "failed"
     project.refresh_from_db()
@@ -76,10 +80,11 @@ def test_a_task_failing_every_time_fails_after_max_attempts(api, project, create
     assert project.failed_tasks == 1
 
 
-def test_without_max_attempts_a_failure_is_final(api, project, create_task):
+def test_without_max_attempts_a_failure_is_final(worker_api, project, create_task):
     task = create_task()
-    ok(claim_one(api))
-    assert ok(patch(api, task["id"], status="failed"))["status"] == "failed"
+    claimed = ok(claim_one(worker_api))
+    assert claimed["id"] == task["id"]
+    assert ok(report(worker_api, claimed, status="failed"))["status"] == "failed"
     project.refresh_from_db()
     assert project.status == "failed"
 

@@ -39,9 +39,9 @@ def test_stats_count_by_type_and_status_with_the_oldest_ready_age(api, create_ta
     assert voice["ready"] == 0 and voice["oldest_ready_age_seconds"] is None
 
 
-def test_stats_count_expired_leases_as_ready(api, create_task):
+def test_stats_count_expired_leases_as_ready(api, worker_api, create_task):
     create_task(task_type="image", max_attempts=2)
-    ok(api.post("/api/tasks/claim", {"task_types": ["image"]}, format="json"))
+    ok(worker_api.post("/api/tasks/claim", {"task_types": ["image"]}, format="json"))
     Task.objects.update(lease_expires_at=timezone.now() - timedelta(seconds=30))
     [image] = ok(api.get("/api/tasks/stats"))
     assert image["counts"]["processing"] == 1

@@ -5,12 +5,13 @@ import pytest
 from core.testing import error, ok
 from tasks.models import Task
 from tasks.services import project_recount_tasks
-from tasks.tests.conftest import claim, patch
+from tasks.tests.conftest import claim, patch, report
 
 
 def test_contract_patch_example(api, create_task):
     task = create_task()
-    ok(claim(api, "video_generation"))
+    # Verbatim, by a client, on a task no worker holds: the client started it (its lease).
+    assert ok(patch(api, task["id"], status="processing"))["worker_id"] == "test-client"
     data = ok(patch(api, task["id"], status="completed", task_output={}, error_message="string"))
     assert data["status"] == "completed"
     assert data["task_output"] == {}
@@ -147,10 +148,13 @@ def test_reopening_a_completed_task_puts_its_dependents_back_to_waiting(api, pro
     assert project.completed_tasks == 0
 
 
-def test_a_failed_task_fails_the_project_and_a_retry_reopens_it(api, project, create_task):
+def test_a_failed_task_fails_the_project_and_a_retry_reopens_it(
+    api, worker_api, project, create_task
+):
     task = create_task()
-    ok(claim(api, "video_generation"))
-    ok(patch(api, task["id"], status="failed", error_message="boom"))
+    claimed = ok(claim(worker_api, "video_generation"))
+    assert claimed["id"] == task["id"]
+    ok(report(worker_api, claimed, status="failed", error_message="boom"))
     project.refresh_from_db()
     assert (project.status, project.failed_tasks) == ("failed", 1)
     ok(patch(api, task["id"], status="pending"))

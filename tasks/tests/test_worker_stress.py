@@ -13,11 +13,13 @@ from collections import Counter
 import pytest
 from django.db import connection, connections
 
+from core.actors import Actor
 from core.exceptions import ApplicationError
 from projects.models import Project
 from tasks.claims import tasks_claim
 from tasks.models import Task
 from tasks.services import TaskSpec, task_update, tasks_create
+from tasks.tests.conftest import worker_actor
 
 pytestmark = [
     pytest.mark.skipif(
@@ -30,14 +32,21 @@ WORKERS = 32
 FORK = multiprocessing.get_context("fork")
 
 
-def _work(slot: int, task_type: str, lease_seconds: int, results, until_done: int) -> None:
+def _workers(prefix: str, count: int) -> list[Actor]:
+    """One worker-role API client per process (made before forking): each holds its leases."""
+    return [worker_actor(f"{prefix}{slot}") for slot in range(count)]
+
+
+def _work(
+    slot: int, actor: Actor, task_type: str, lease_seconds: int, results, until_done: int
+) -> None:
     """A worker process: claim one task, complete it, until nothing is left to do."""
     connections.close_all()  # never share the parent's socket
     completed, error = [], None
     try:
         while True:
             [task] = tasks_claim(
-                task_types=[task_type], worker_id=f"w{slot}", lease_seconds=lease_seconds
+                actor=actor, task_types=[task_type], lease_seconds=lease_seconds
             ) or [None]
             if task is None:
                 if Task.objects.filter(task_type=task_type).exclude(status="completed").exists():
@@ -47,9 +56,9 @@ def _work(slot: int, task_type: str, lease_seconds: int, results, until_done: in
             try:
                 task_update(
                     task_id=task.id,
+                    actor=actor,
                     status="completed",
                     task_output={"by": slot},
-                    worker_id=f"w{slot}",
                     lease_token=task.lease_token,
                 )
                 completed.append(task.id)
@@ -62,11 +71,11 @@ def _work(slot: int, task_type: str, lease_seconds: int, results, until_done: in
         connections.close_all()
 
 
-def _doomed(slot: int, task_type: str, lease_seconds: int, claimed) -> None:
+def _doomed(actor: Actor, task_type: str, lease_seconds: int, claimed) -> None:
     """A worker that claims a few tasks and hangs with them until it is killed."""
     connections.close_all()
     tasks = tasks_claim(
-        task_types=[task_type], max_tasks=5, worker_id=f"doomed{slot}", lease_seconds=lease_seconds
+        actor=actor, task_types=[task_type], max_tasks=5, lease_seconds=lease_seconds
     )
     claimed.put([t.id for t in tasks])
     time.sleep(3600)
@@ -112,7 +121,10 @@ def test_32_workers_complete_20000_tasks_each_exactly_once():
     results = FORK.Queue()
     # A short lease: a worker that dies (as one may when the server runs out of connections)
     # has its task taken over by another within seconds.
-    processes = _run([(_work, (slot, "stress", 10, results, 0)) for slot in range(WORKERS)])
+    workers = _workers("w", WORKERS)
+    processes = _run(
+        [(_work, (slot, actor, "stress", 10, results, 0)) for slot, actor in enumerate(workers)]
+    )
     outcome = _collect(results, processes, WORKERS)
     done = Counter(task_id for _, ids, _ in outcome for task_id in ids)
     assert len(done) == 20_000, [error for _, _, error in outcome if error]
@@ -126,7 +138,9 @@ def test_tasks_of_killed_workers_come_back_and_are_completed_once():
     lease = 2
     projects = _make_tasks(1_000, "crashy", max_attempts=3)
     claimed = FORK.Queue()
-    doomed = _run([(_doomed, (slot, "crashy", lease, claimed)) for slot in range(WORKERS // 4)])
+    doomed = _run(
+        [(_doomed, (actor, "crashy", lease, claimed)) for actor in _workers("doomed", WORKERS // 4)]
+    )
     stranded = [task_id for _ in doomed for task_id in claimed.get(timeout=60)]
     for process in doomed:
         os.kill(process.pid, signal.SIGKILL)  # mid-task: each holds its claimed tasks
@@ -137,7 +151,10 @@ def test_tasks_of_killed_workers_come_back_and_are_completed_once():
 
     results = FORK.Queue()
     survivors = WORKERS - WORKERS // 4
-    processes = _run([(_work, (slot, "crashy", lease, results, 0)) for slot in range(survivors)])
+    workers = _workers("w", survivors)
+    processes = _run(
+        [(_work, (slot, actor, "crashy", lease, results, 0)) for slot, actor in enumerate(workers)]
+    )
     outcome = _collect(results, processes, survivors)
     done = Counter(task_id for _, ids, _ in outcome for task_id in ids)
     assert len(done) == 1_000, [error for _, _, error in outcome if error]  # none lost
