@@ -23,11 +23,12 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from core.roles import Role  # noqa: E402
 from core.testing import make_token  # noqa: E402
 
 
 def main(cycles: int = 300) -> None:
-    client = Client(HTTP_AUTHORIZATION=f"Token {make_token('bench')}")
+    client = Client(HTTP_AUTHORIZATION=f"Token {make_token('bench', Role.WORKER)}")
     claim = {"task_types": ["single"], "worker_id": "profiler"}
 
     def cycle():

@@ -7,6 +7,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from core.responses import EnvelopeResponse
+from core.roles import WORKERS
 
 CLAIM = """
 UPDATE tasks_task SET status = 'processing', started_at = now(), attempts = attempts + 1,
@@ -27,6 +28,14 @@ RETURNING id, status
 """
 
 
+def for_workers(view):
+    """Open to the bench's worker token, as the API's claim and reports are (an endpoint that
+    declares no roles is open to nobody)."""
+    view.cls.roles = {"post": WORKERS}
+    return view
+
+
+@for_workers
 @api_view(["POST"])
 def raw_claim(request):
     with transaction.atomic(), connection.cursor() as cursor:
@@ -37,6 +46,7 @@ def raw_claim(request):
     return Response(dict(zip(["id", "task_type", "status", "project_id"], row, strict=True)))
 
 
+@for_workers
 @api_view(["POST"])
 def raw_complete(request, task_id):
     with transaction.atomic(), connection.cursor() as cursor:

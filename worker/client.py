@@ -46,14 +46,17 @@ class ShortsGenClient:
             body["platforms"] = platforms
         return self._call("POST", "/api/tasks/claim", body) or []
 
+    # The lease is the token's client's: every call on a claimed task names it by the claim's
+    # lease_token (worker_id is only a label, given at the claim).
+
     def heartbeat(self, task: dict, *, lease_seconds: int | None = None) -> dict:
-        body = {"worker_id": task["worker_id"], "lease_token": task["lease_token"]}
+        body = {"lease_token": task["lease_token"]}
         if lease_seconds:
             body["lease_seconds"] = lease_seconds
         return self._call("POST", f"/api/tasks/{task['id']}/heartbeat", body)
 
     def release(self, task: dict) -> dict:
-        body = {"worker_id": task["worker_id"], "lease_token": task["lease_token"]}
+        body = {"lease_token": task["lease_token"]}
         return self._call("POST", f"/api/tasks/{task['id']}/release", body)
 
     def report(self, task: dict, *, status: str, task_output=None, error_message=None) -> dict:
@@ -61,7 +64,6 @@ class ShortsGenClient:
             "status": status,
             "task_output": task_output,
             "error_message": error_message,
-            "worker_id": task["worker_id"],
             "lease_token": task["lease_token"],
         }
         return self._call("PATCH", f"/api/tasks/{task['id']}", body)
@@ -72,7 +74,6 @@ class ShortsGenClient:
             "task_ids": [t["id"] for t in tasks],
             "status": status,
             "task_output": task_output,
-            "worker_id": tasks[0]["worker_id"],
             "lease_token": tasks[0]["lease_token"],
         }
         return self._call("PATCH", "/api/tasks/batch-update", body)
