@@ -1,6 +1,7 @@
 """Applying n8n callbacks: each one in one transaction, once per delivery (see WebhookEvent)."""
 
 from collections.abc import Callable
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
@@ -24,10 +25,21 @@ INSPIRATION_FIELDS = ("title", "description", "parameters", "score", "score_deta
 
 
 @transaction.atomic
-def webhook_deliver(*, endpoint: str, target_id: int, payload: dict, params: dict) -> dict:
-    """Apply one callback and store it; a delivery seen before returns its first result."""
+def webhook_deliver(
+    *,
+    endpoint: str,
+    target_id: int,
+    payload: dict,
+    params: dict,
+    signature: str | None = None,
+    signed_at: datetime | None = None,
+) -> dict:
+    """Apply one callback and store it; a delivery seen before returns its first result.
+
+    `signature` and `signed_at` are those of a signed request (None for a token).
+    """
     execution_id = params.get("executionId")
-    delivery_key = _delivery_key(endpoint, params)
+    delivery_key = _delivery_key(endpoint, params, signature)
     if delivery_key is not None:
         stored = _stored_result(endpoint, target_id, delivery_key)
         if stored is not None:
@@ -42,6 +54,7 @@ def webhook_deliver(*, endpoint: str, target_id: int, payload: dict, params: dic
                 execution_id=execution_id,
                 delivery_key=delivery_key,
                 payload=payload,
+                signed_at=signed_at,
                 result={},
             )
     except IntegrityError:
@@ -55,10 +68,12 @@ def webhook_deliver(*, endpoint: str, target_id: int, payload: dict, params: dic
     return result
 
 
-def _delivery_key(endpoint: str, params: dict) -> str | None:
+def _delivery_key(endpoint: str, params: dict, signature: str | None) -> str | None:
     execution_id = params.get("executionId")
     if not execution_id:
-        return None
+        # The signature covers method, path, timestamp and body: the same signature is the
+        # same request, replayed inside the timestamp window, and is applied once.
+        return signature
     if endpoint == Endpoint.TASK_UPDATE:
         # One execution may report a task's progress (processing, then completed) to the
         # same endpoint: each reported status is its own delivery.

@@ -7,7 +7,7 @@ from core.authentication import ApiTokenAuthentication
 from core.exceptions import NotFoundError
 from core.fields import MAX_ID
 from webhooks import services
-from webhooks.authentication import WebhookSignatureAuthentication
+from webhooks.authentication import SignedRequest, WebhookSignatureAuthentication
 from webhooks.models import WebhookEvent
 from webhooks.serializers import (
     InspirationCallbackSerializer,
@@ -37,11 +37,14 @@ class N8nWebhookView(APIView):
             raise NotFoundError(self.not_found)
         params = self.payload_serializer(data=request.data)
         params.is_valid(raise_exception=True)
+        signed = request.auth if isinstance(request.auth, SignedRequest) else None
         result = services.webhook_deliver(
             endpoint=self.endpoint,
             target_id=target_id,
             payload=request.data,
             params=params.validated_data,
+            signature=signed.signature if signed else None,
+            signed_at=signed.signed_at if signed else None,
         )
         return Response(result)
 
