@@ -149,7 +149,7 @@ def _live_inspiration(inspiration_id: int) -> Inspiration:
 
 
 def _project_creation(inspiration_id: int, params: dict) -> tuple[dict, WorkflowRun | None]:
-    inspiration = _live_inspiration(inspiration_id)
+    inspiration = _awaiting_project(inspiration_id)
     error = _failure(params)
     run = _link_run(params, target_type="inspiration", target_id=inspiration_id, error=error)
     if error is not None:
@@ -186,6 +186,35 @@ def _project_creation(inspiration_id: int, params: dict) -> tuple[dict, Workflow
         "tasks_created": project.total_tasks,
     }
     return result, run
+
+
+def _awaiting_project(inspiration_id: int) -> Inspiration:
+    """The inspiration a transform callback answers: approved, and without a project yet."""
+    # Locked: two callbacks with different executionIds wait for each other here, so the
+    # second one sees the first one's project and is refused.
+    inspiration = Inspiration.objects.select_for_update().filter(pk=inspiration_id).first()
+    if inspiration is None:
+        raise NotFoundError(INSPIRATION_NOT_FOUND)
+    if inspiration.status != Inspiration.Status.APPROVED:
+        raise ApplicationError(
+            f"Inspiration {inspiration_id} is {inspiration.status}: a project is created only "
+            "from an approved inspiration."
+        )
+    # all_objects: a soft-deleted project still counts; the admin restores it.
+    project_id = (
+        Project.all_objects.filter(inspiration_id=inspiration_id)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if project_id is not None:
+        raise ApplicationError(
+            f"Inspiration {inspiration_id} already has project {project_id}: an inspiration "
+            "gets one project.",
+            status_code=409,
+            data={"project_id": project_id},
+        )
+    return inspiration
 
 
 def _specs(project: Project, tasks: list[dict]) -> list[TaskSpec]:

@@ -79,7 +79,8 @@ project_creation = webhook_view(
     ProjectCreationCallbackSerializer,
     "Inspiration not found",
     "Result of the transform workflow: creates the project and its tasks (dependencies by "
-    "task key or by index into tasks; without tasks the type's template) or nothing.",
+    "task key or by index into tasks; without tasks the type's template) or nothing. Only for "
+    "an approved inspiration (else 400) that has no project yet (else 409).",
 )
 project_execution = webhook_view(
     Endpoint.PROJECT_EXECUTION,

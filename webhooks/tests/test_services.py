@@ -1,7 +1,12 @@
-"""webhook_deliver on its own: which delivery key it uses."""
+"""webhook_deliver on its own: which delivery key it uses, and what project_creation refuses."""
 
 from datetime import UTC, datetime
 
+import pytest
+
+from core.exceptions import ApplicationError
+from projects.models import Project
+from projects.services import project_create
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_deliver
 
@@ -53,3 +58,27 @@ def test_a_token_delivery_without_execution_id_is_applied_every_time(generating_
         (None, None),
         (None, None),
     ]
+
+
+def test_project_creation_refuses_an_inspiration_that_has_a_project(
+    demo_types, approved_inspiration
+):
+    existing = project_create(
+        name="first", project_type="image_post", inspiration_id=approved_inspiration.id
+    )
+    params = {
+        "status": "success",
+        "project": {"name": "second", "project_type": "image_post"},
+        "executionId": "exec-2",
+    }
+    with pytest.raises(ApplicationError) as refused:
+        webhook_deliver(
+            endpoint=WebhookEvent.Endpoint.PROJECT_CREATION,
+            target_id=approved_inspiration.id,
+            payload=params,
+            params=params,
+        )
+    assert refused.value.status_code == 409
+    assert refused.value.data == {"project_id": existing.id}
+    assert list(Project.objects.all()) == [existing]
+    assert not WebhookEvent.objects.exists()
