@@ -63,7 +63,7 @@ def test_two_executions_at_once_for_one_inspiration_create_one_project():
     load_demo_project_types()
     inspiration = inspiration_services.inspiration_create(title="x")
     Inspiration.objects.filter(pk=inspiration.pk).update(status="approved")
-    client_token = token_client()._credentials["HTTP_AUTHORIZATION"]
+    client_token = token_client("test-n8n", Role.N8N)._credentials["HTTP_AUTHORIZATION"]
     barrier = threading.Barrier(2)
     results = []
 

@@ -35,7 +35,7 @@ def example(account_id):
 
 
 def url(inspiration_id):
-    return f"/n8n_api/webhooks/n8n/project_creation/{inspiration_id}"
+    return f"/api/webhooks/n8n/project_creation/{inspiration_id}"
 
 
 @pytest.fixture
