@@ -1,6 +1,7 @@
 """Helpers shared by every app's tests: an authenticated client and envelope assertions."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -8,6 +9,16 @@ from rest_framework.test import APIClient
 def make_token(name: str = "test-client") -> str:
     user, _ = get_user_model().objects.get_or_create(username=name)
     return Token.objects.get_or_create(user=user)[0].key
+
+
+def grant(username: str, *permissions: str) -> None:
+    """Give the user (created if need be) these permissions, each "app_label.codename"."""
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
 
 
 def token_client(name: str = "test-client") -> APIClient:

@@ -55,7 +55,10 @@ class ProjectTypeAdmin(SoftDeleteAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The code is the type's key in URLs and in its projects: fixed once created.
-        return ["code"] if obj is not None else []
+        readonly = ["code"] if obj is not None else []
+        if not request.user.has_perm(services.SET_WORKFLOW_URLS):
+            readonly += ProjectType.WORKFLOW_URL_FIELDS
+        return readonly
 
     def save_row(self, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in form.changed_data}

@@ -24,8 +24,17 @@ class ProjectType(SoftDeleteModel):
     transform_workflow_url = models.URLField(max_length=500, blank=True, default="")
     execution_workflow_url = models.URLField(max_length=500, blank=True, default="")
 
+    WORKFLOW_URL_FIELDS = (
+        "inspiration_workflow_url",
+        "transform_workflow_url",
+        "execution_workflow_url",
+    )
+
     class Meta:
         ordering = ["sort_order", "code"]
+        permissions = [
+            ("set_workflow_urls", "Can set the n8n workflow URLs of a project type"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["code"],

@@ -206,6 +206,22 @@ def _execution_data(project: Project) -> dict:
 # --- project types ----------------------------------------------------------------------------
 
 PROJECT_TYPE_NOT_FOUND = "Project type not found"
+# Needed to point a project type at a workflow: ShortsGen POSTs to these URLs from inside the
+# network.
+SET_WORKFLOW_URLS = "projects.set_workflow_urls"
+
+
+def workflow_urls_set(project_type: ProjectType | None, fields: dict) -> list[str]:
+    """The workflow URL fields that `fields` sets to a new non-empty value (None: a new type).
+
+    Clearing one needs no right (the type then falls back to the settings' URL), nor does
+    sending back the stored value.
+    """
+    return [
+        name
+        for name in ProjectType.WORKFLOW_URL_FIELDS
+        if fields.get(name) and fields[name] != getattr(project_type, name, "")
+    ]
 
 
 @transaction.atomic

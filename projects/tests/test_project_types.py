@@ -29,6 +29,8 @@ NEW_TYPE = {
     "task_template": TEMPLATE,
     "execution_workflow_url": "https://n8n.example.com/webhook/execute",
 }
+# NEW_TYPE names an execution workflow: that needs the right.
+pytestmark = pytest.mark.usefixtures("may_set_workflow_urls")
 TYPE_KEYS = {
     "id",
     *NEW_TYPE,
