@@ -19,6 +19,7 @@ from urllib3.util.retry import Retry
 
 from core.exceptions import ApplicationError
 from core.models import WorkflowRun
+from core.workflow_urls import workflow_url_problem
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,13 @@ def workflow_run_send(*, run_id: int) -> WorkflowRun:
         return WorkflowRun.objects.get(id=run_id)
     run = WorkflowRun.objects.get(id=run_id)
     run.http_status, run.response_excerpt = None, ""
-    _post(run)
+    # Checked again here: the allowlist may have shrunk since the URL was stored.
+    problem = workflow_url_problem(run.url)
+    if problem is not None:
+        run.state, run.error = State.FAILED, f"Not sent, the workflow URL is refused: {problem}"
+        logger.warning("Workflow run %s not sent to %s: %s", run.id, run.url, problem)
+    else:
+        _post(run)
     run.save(
         update_fields=[
             "state",

@@ -12,11 +12,8 @@ from tasks.models import Task, TaskDependency
 
 
 class ProjectTypeForm(forms.ModelForm):
-    """The same checks as the API: a valid JSON Schema and a well-formed task template."""
-
-    inspiration_workflow_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
-    transform_workflow_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
-    execution_workflow_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    """The same checks as the API: a valid JSON Schema, a well-formed task template, and
+    workflow URLs to allow-listed hosts."""
 
     class Meta:
         model = ProjectType
@@ -42,6 +39,9 @@ class ProjectTypeForm(forms.ModelForm):
             check_task_template(cleaned.get("task_template") or [])
         except ApplicationError as exc:
             raise forms.ValidationError(exc.message) from None
+        stored = self.instance if self.instance.pk else None
+        for name, problem in services.workflow_url_problems(stored, cleaned).items():
+            self.add_error(name, problem)
         return cleaned
 
 

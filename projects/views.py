@@ -117,7 +117,7 @@ class ProjectTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         description="Setting a workflow URL needs the permission projects.set_workflow_urls "
-        "(else 403).",
+        "(else 403) and a host in N8N_ALLOWED_HOSTS (else 400).",
         request=ProjectTypeCreateSerializer,
         responses={201: ProjectTypeSerializer},
     )
@@ -130,7 +130,8 @@ class ProjectTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         description="Only what is sent changes. Setting a workflow URL to a new non-empty "
-        "value needs the permission projects.set_workflow_urls (else 403).",
+        "value needs the permission projects.set_workflow_urls (else 403) and a host in "
+        "N8N_ALLOWED_HOSTS (else 400).",
         request=ProjectTypeUpdateSerializer,
         responses=ProjectTypeSerializer,
     )

@@ -25,6 +25,7 @@ def n8n(settings):
     settings.N8N_CONNECT_TIMEOUT = 2
     settings.N8N_READ_TIMEOUT = 5
     settings.N8N_INSPIRATION_WORKFLOW_URL = server.url("/webhook/inspiration")
+    settings.N8N_ALLOWED_HOSTS = [f"127.0.0.1:{server.port}"]
     yield server
     server.stop()
 

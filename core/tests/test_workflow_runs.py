@@ -37,6 +37,7 @@ def n8n(settings):
     settings.N8N_INSPIRATION_WORKFLOW_URL = server.url("/webhook/inspiration")
     settings.N8N_TRANSFORM_WORKFLOW_URL = server.url("/webhook/transform")
     settings.N8N_EXECUTION_WORKFLOW_URL = server.url("/webhook/execution")
+    settings.N8N_ALLOWED_HOSTS = [f"127.0.0.1:{server.port}"]
     yield server
     server.stop()
 

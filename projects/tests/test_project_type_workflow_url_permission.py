@@ -1,14 +1,21 @@
 """Pointing a project type at a workflow needs the permission projects.set_workflow_urls, in
 the API (403 otherwise) and in the admin (the fields are read-only otherwise)."""
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.test import Client
+from django.test import Client, override_settings
 
 from core.testing import error, ok, token_client
 from projects.models import ProjectType
 
 N8N = "https://n8n.example.com/webhook/inspiration"
+
+
+@pytest.fixture(autouse=True)
+def _n8n_allowed():
+    with override_settings(N8N_ALLOWED_HOSTS=["n8n.example.com"]):
+        yield
 
 
 def stored() -> ProjectType:

@@ -29,8 +29,6 @@ NEW_TYPE = {
     "task_template": TEMPLATE,
     "execution_workflow_url": "https://n8n.example.com/webhook/execute",
 }
-# NEW_TYPE names an execution workflow: that needs the right.
-pytestmark = pytest.mark.usefixtures("may_set_workflow_urls")
 TYPE_KEYS = {
     "id",
     *NEW_TYPE,
@@ -40,6 +38,12 @@ TYPE_KEYS = {
     "created_at",
     "updated_at",
 }
+
+
+@pytest.fixture(autouse=True)
+def _workflow_urls_allowed(may_set_workflow_urls, settings):
+    # NEW_TYPE names an execution workflow: that needs the right and an allow-listed host.
+    settings.N8N_ALLOWED_HOSTS = ["n8n.example.com"]
 
 
 @pytest.fixture
