@@ -39,6 +39,14 @@ def _fresh_throttles(settings):
 
 
 @pytest.fixture
+def may_set_workflow_urls(api):
+    """The `api` client's user holds projects.set_workflow_urls."""
+    from core.testing import grant
+
+    grant("test-client", "projects.set_workflow_urls")
+
+
+@pytest.fixture
 def anon(db):
     from rest_framework.test import APIClient
 

@@ -75,7 +75,10 @@ class WorkflowRun(TimestampedModel):
     )
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     execution_id = models.CharField(max_length=255, null=True, blank=True)
+    # `error` is shown to API clients and says what happened in our words; the start of what
+    # n8n (or whatever answered) replied is kept here for operators, shown in the admin only.
     error = models.TextField(null=True, blank=True)
+    response_excerpt = models.TextField(blank=True, default="")
     attempts = models.PositiveIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     callback_received_at = models.DateTimeField(null=True, blank=True)

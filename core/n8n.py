@@ -13,14 +13,19 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import TimeoutError as TransportTimeout
 from urllib3.util.retry import Retry
 
 from core.exceptions import ApplicationError
 from core.models import WorkflowRun
+from core.workflow_urls import workflow_url_problem
 
 logger = logging.getLogger(__name__)
 
 State = WorkflowRun.State
+# What the admin keeps of n8n's reply, for operators (never shown to API clients).
+RESPONSE_EXCERPT_CHARS = 2000
 
 
 def absolute_url(path: str) -> str:
@@ -76,25 +81,59 @@ def workflow_run_send(*, run_id: int) -> WorkflowRun:
     if not claimed.update(last_attempt_at=now, attempts=F("attempts") + 1):
         return WorkflowRun.objects.get(id=run_id)
     run = WorkflowRun.objects.get(id=run_id)
+    run.http_status, run.response_excerpt = None, ""
+    # Checked again here: the allowlist may have shrunk since the URL was stored.
+    problem = workflow_url_problem(run.url)
+    if problem is not None:
+        run.state, run.error = State.FAILED, f"Not sent, the workflow URL is refused: {problem}"
+        logger.warning("Workflow run %s not sent to %s: %s", run.id, run.url, problem)
+    else:
+        _post(run)
+    run.save(
+        update_fields=[
+            "state",
+            "http_status",
+            "error",
+            "response_excerpt",
+            "execution_id",
+            "updated_at",
+        ]
+    )
+    return run
+
+
+def _post(run: WorkflowRun) -> None:
+    """POST the run's payload and note the outcome on `run` (not saved).
+
+    `run.error` is shown to API clients, so it says what happened in our words only: the
+    reply body and the exception text (which tell a closed port from a filtered one, or quote
+    an internal service) go to `response_excerpt` (admin only) and to the log.
+    """
     headers = {"X-ShortsGen-Run-Id": str(run.id)}
     timeout = (settings.N8N_CONNECT_TIMEOUT, settings.N8N_READ_TIMEOUT)
     try:
         with _session() as session:
-            response = session.post(run.url, json=run.payload, headers=headers, timeout=timeout)
+            # No redirects: an allowed host could otherwise forward the POST anywhere.
+            response = session.post(
+                run.url,
+                json=run.payload,
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,
+            )
     except requests.RequestException as exc:
-        run.state, run.http_status, run.error = State.FAILED, None, _describe(exc)
+        run.state, run.error = State.FAILED, _describe(exc)
+        logger.warning("Workflow run %s failed: %s (%s)", run.id, run.error, exc)
+        return
+    run.http_status = response.status_code
+    run.response_excerpt = response.text[:RESPONSE_EXCERPT_CHARS]
+    # Not `response.ok`: that counts a redirect (3xx) as success, and redirects are not followed.
+    if 200 <= response.status_code < 300:
+        run.state, run.error = State.SUCCEEDED, None
+        run.execution_id = run.execution_id or _execution_id(response)
     else:
-        run.http_status = response.status_code
-        if response.ok:
-            run.state, run.error = State.SUCCEEDED, None
-            run.execution_id = run.execution_id or _execution_id(response)
-        else:
-            run.state = State.FAILED
-            run.error = f"n8n answered HTTP {response.status_code}: {response.text[:500]}"
-    if run.state == State.FAILED:
+        run.state, run.error = State.FAILED, f"n8n answered HTTP {response.status_code}."
         logger.warning("Workflow run %s failed: %s", run.id, run.error)
-    run.save(update_fields=["state", "http_status", "error", "execution_id", "updated_at"])
-    return run
 
 
 def workflow_run_retry(*, run_id: int) -> WorkflowRun:
@@ -152,9 +191,16 @@ def _execution_id(response: requests.Response) -> str | None:
 
 
 def _describe(exc: requests.RequestException) -> str:
-    reason = exc.__class__.__name__
-    if isinstance(exc, requests.ConnectionError):
-        reason = "n8n unreachable"
-    elif isinstance(exc, requests.Timeout):
-        reason = "n8n timed out"
-    return f"{reason}: {exc}"[:1000]
+    if _timed_out(exc):
+        return "n8n could not be reached: the request timed out."
+    return "n8n could not be reached: the connection failed."
+
+
+def _timed_out(exc: requests.RequestException) -> bool:
+    # A read timeout that used up its retries arrives as a ConnectionError wrapping urllib3's
+    # MaxRetryError, whose `reason` is the timeout. (urllib3's refused connection is a
+    # subclass of its connect timeout, for history's sake.)
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    if isinstance(reason, NewConnectionError):
+        return False
+    return isinstance(exc, requests.Timeout) or isinstance(reason, TransportTimeout)

@@ -1,7 +1,7 @@
 """Helpers shared by every app's tests: an authenticated client and envelope assertions."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -18,6 +18,16 @@ def make_token(name: str = "test-client", role: str = Role.CLIENT) -> str:
     if client.role != role:
         api_client_set_role(client=client, role=role)
     return AuthToken.objects.create(user=client.user, expiry=None)[1]
+
+
+def grant(username: str, *permissions: str) -> None:
+    """Give the user (created if need be) these permissions, each "app_label.codename"."""
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
 
 
 def token_client(name: str = "test-client", role: str = Role.CLIENT) -> APIClient:

@@ -2,11 +2,13 @@
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeN8n:
-    """Records every POST it receives and answers with `status` and `body`.
+    """Records every POST it receives and answers with `status`, `headers` and `body`, after
+    `delay` seconds.
 
     `stop()` closes the port (n8n down: connection refused); `start()` opens the same port
     again (n8n back).
@@ -16,6 +18,8 @@ class FakeN8n:
         self.requests: list[dict] = []
         self.status = 200
         self.body = {"message": "Workflow was started"}
+        self.headers: dict[str, str] = {}
+        self.delay = 0.0
         self._server = None
         self.port = None
         self.start()
@@ -31,11 +35,17 @@ class FakeN8n:
                     {"path": self.path, "headers": dict(self.headers), "json": json.loads(raw)}
                 )
                 payload = json.dumps(fake.body).encode()
-                self.send_response(fake.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                time.sleep(fake.delay)
+                try:
+                    self.send_response(fake.status)
+                    self.send_header("Content-Type", "application/json")
+                    for name, value in fake.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a timeout test)
 
             def log_message(self, *args):
                 pass

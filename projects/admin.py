@@ -12,11 +12,8 @@ from tasks.models import Task, TaskDependency
 
 
 class ProjectTypeForm(forms.ModelForm):
-    """The same checks as the API: a valid JSON Schema and a well-formed task template."""
-
-    inspiration_workflow_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
-    transform_workflow_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
-    execution_workflow_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    """The same checks as the API: a valid JSON Schema, a well-formed task template, and
+    workflow URLs to allow-listed hosts."""
 
     class Meta:
         model = ProjectType
@@ -42,6 +39,9 @@ class ProjectTypeForm(forms.ModelForm):
             check_task_template(cleaned.get("task_template") or [])
         except ApplicationError as exc:
             raise forms.ValidationError(exc.message) from None
+        stored = self.instance if self.instance.pk else None
+        for name, problem in services.workflow_url_problems(stored, cleaned).items():
+            self.add_error(name, problem)
         return cleaned
 
 
@@ -55,7 +55,10 @@ class ProjectTypeAdmin(SoftDeleteAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The code is the type's key in URLs and in its projects: fixed once created.
-        return ["code"] if obj is not None else []
+        readonly = ["code"] if obj is not None else []
+        if not request.user.has_perm(services.SET_WORKFLOW_URLS):
+            readonly += ProjectType.WORKFLOW_URL_FIELDS
+        return readonly
 
     def save_row(self, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in form.changed_data}

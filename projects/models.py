@@ -20,12 +20,24 @@ class ProjectType(SoftDeleteModel):
     default_parameters = models.JSONField(default=dict, blank=True)
     parameter_schema = models.JSONField(null=True, blank=True)
     task_template = models.JSONField(default=list, blank=True)
-    inspiration_workflow_url = models.URLField(max_length=500, blank=True, default="")
-    transform_workflow_url = models.URLField(max_length=500, blank=True, default="")
-    execution_workflow_url = models.URLField(max_length=500, blank=True, default="")
+    # Not URLFields: Django's URL validator refuses single-label hosts (http://n8n:5678/…, the
+    # usual address inside docker compose). What may be stored is decided by
+    # core.workflow_urls (http/https, an allow-listed host), checked by the services.
+    inspiration_workflow_url = models.CharField(max_length=500, blank=True, default="")
+    transform_workflow_url = models.CharField(max_length=500, blank=True, default="")
+    execution_workflow_url = models.CharField(max_length=500, blank=True, default="")
+
+    WORKFLOW_URL_FIELDS = (
+        "inspiration_workflow_url",
+        "transform_workflow_url",
+        "execution_workflow_url",
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]
+        permissions = [
+            ("set_workflow_urls", "Can set the n8n workflow URLs of a project type"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["code"],

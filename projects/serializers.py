@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assets.models import Asset
@@ -110,11 +112,20 @@ class ProjectTypeSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class WorkflowURLField(serializers.CharField):
+    """Optional, blank allowed; the services decide which URLs may be stored."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=500, required=False, allow_blank=True, **kwargs)
+
+
 class ProjectTypeUpdateSerializer(serializers.Serializer):
     """PUT /api/project-types/{code}: every field optional; only what is sent changes.
 
     The shape of parameter_schema and task_template is checked by the services (a valid
-    JSON Schema; template entries with known keys, unique keys and no cycle).
+    JSON Schema; template entries with known keys, unique keys and no cycle), and so are the
+    workflow URLs (http or https to a host in N8N_ALLOWED_HOSTS).
     """
 
     name = serializers.CharField(max_length=255, required=False)
@@ -125,11 +136,9 @@ class ProjectTypeUpdateSerializer(serializers.Serializer):
     default_parameters = JSONObjectField(required=False)
     parameter_schema = JSONObjectField(required=False, allow_null=True)
     task_template = serializers.ListField(child=serializers.JSONField(), required=False)
-    inspiration_workflow_url = serializers.URLField(
-        max_length=500, required=False, allow_blank=True
-    )
-    transform_workflow_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
-    execution_workflow_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    inspiration_workflow_url = WorkflowURLField()
+    transform_workflow_url = WorkflowURLField()
+    execution_workflow_url = WorkflowURLField()
 
 
 # A code the router would read as an action rather than a type.

@@ -8,6 +8,7 @@ from core.exceptions import ApplicationError, NotFoundError
 from core.models import WorkflowRun
 from core.n8n import absolute_url, run_summary, workflow_run_start
 from core.transitions import check_transition
+from core.workflow_urls import workflow_url_problem
 from projects.models import Project, ProjectType
 from projects.validation import check_parameter_schema, check_task_template, validate_parameters
 from tasks.models import Task
@@ -209,6 +210,32 @@ def _execution_data(project: Project) -> dict:
 # --- project types ----------------------------------------------------------------------------
 
 PROJECT_TYPE_NOT_FOUND = "Project type not found"
+# Needed to point a project type at a workflow: ShortsGen POSTs to these URLs from inside the
+# network (the hosts are allow-listed too, see core.workflow_urls).
+SET_WORKFLOW_URLS = "projects.set_workflow_urls"
+
+
+def workflow_urls_set(project_type: ProjectType | None, fields: dict) -> list[str]:
+    """The workflow URL fields that `fields` sets to a new non-empty value (None: a new type).
+
+    Clearing one needs no right (the type then falls back to the settings' URL), nor does
+    sending back the stored value.
+    """
+    return [
+        name
+        for name in ProjectType.WORKFLOW_URL_FIELDS
+        if fields.get(name) and fields[name] != getattr(project_type, name, "")
+    ]
+
+
+def workflow_url_problems(project_type: ProjectType | None, fields: dict) -> dict[str, str]:
+    """Why the workflow URLs that `fields` sets may not be used, by field (empty: all fine)."""
+    problems = {}
+    for name in workflow_urls_set(project_type, fields):
+        problem = workflow_url_problem(fields[name])
+        if problem is not None:
+            problems[name] = problem
+    return problems
 
 
 @transaction.atomic
@@ -216,7 +243,7 @@ def project_type_create(*, code: str, name: str, **fields) -> ProjectType:
     """Create a project type after checking its schema and task template."""
     if ProjectType.objects.filter(code=code).exists():
         raise ApplicationError("code: A project type with this code already exists.")
-    _check_definition(fields)
+    _check_definition(None, fields)
     return ProjectType.objects.create(code=code, name=name, **fields)
 
 
@@ -224,7 +251,7 @@ def project_type_create(*, code: str, name: str, **fields) -> ProjectType:
 def project_type_update(*, project_type: ProjectType, **fields) -> ProjectType:
     """Change what is given; the schema and the template are checked again."""
     project_type = _lock_type(project_type.code)
-    _check_definition(fields)
+    _check_definition(project_type, fields)
     for name, value in fields.items():
         setattr(project_type, name, value)
     project_type.save()
@@ -277,11 +304,14 @@ def project_types_set_sort_order(*, codes: list[str]) -> list[ProjectType]:
     return list(ProjectType.objects.all())
 
 
-def _check_definition(fields: dict) -> None:
+def _check_definition(project_type: ProjectType | None, fields: dict) -> None:
     if "parameter_schema" in fields:
         check_parameter_schema(fields["parameter_schema"])
     if "task_template" in fields:
         check_task_template(fields["task_template"])
+    problems = workflow_url_problems(project_type, fields)
+    if problems:
+        raise ApplicationError("; ".join(f"{name}: {reason}" for name, reason in problems.items()))
 
 
 def _lock_type(code: str) -> ProjectType:

@@ -4,7 +4,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.exceptions import NotFoundError
+from core.exceptions import ApplicationError, NotFoundError
 from core.fields import JSONObjectField
 from core.lookups import get_or_404
 from core.responses import triggered_response
@@ -96,6 +96,16 @@ class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return triggered_response(result)
 
 
+def check_may_set_workflow_urls(request, project_type: ProjectType | None, fields: dict) -> None:
+    """403 unless the caller may set the workflow URLs this request sets (if it sets any)."""
+    setting = services.workflow_urls_set(project_type, fields)
+    if setting and not request.user.has_perm(services.SET_WORKFLOW_URLS):
+        raise ApplicationError(
+            f"Permission {services.SET_WORKFLOW_URLS} is required to set {', '.join(setting)}.",
+            status_code=403,
+        )
+
+
 class ProjectTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = ProjectType.objects.order_by("sort_order", "code")
     serializer_class = ProjectTypeSerializer
@@ -118,19 +128,33 @@ class ProjectTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def retrieve(self, request, code=None):
         return Response(ProjectTypeSerializer(self.get_object()).data)
 
-    @extend_schema(request=ProjectTypeCreateSerializer, responses={201: ProjectTypeSerializer})
+    @extend_schema(
+        description="Setting a workflow URL needs the permission projects.set_workflow_urls "
+        "(else 403) and a host in N8N_ALLOWED_HOSTS (else 400).",
+        request=ProjectTypeCreateSerializer,
+        responses={201: ProjectTypeSerializer},
+    )
     def create(self, request):
         params = ProjectTypeCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
+        check_may_set_workflow_urls(request, None, params.validated_data)
         project_type = services.project_type_create(**params.validated_data)
         return Response(ProjectTypeSerializer(project_type).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProjectTypeUpdateSerializer, responses=ProjectTypeSerializer)
+    @extend_schema(
+        description="Only what is sent changes. Setting a workflow URL to a new non-empty "
+        "value needs the permission projects.set_workflow_urls (else 403) and a host in "
+        "N8N_ALLOWED_HOSTS (else 400).",
+        request=ProjectTypeUpdateSerializer,
+        responses=ProjectTypeSerializer,
+    )
     def update(self, request, code=None):
         params = ProjectTypeUpdateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
+        project_type = self.get_object()
+        check_may_set_workflow_urls(request, project_type, params.validated_data)
         project_type = services.project_type_update(
-            project_type=self.get_object(), **params.validated_data
+            project_type=project_type, **params.validated_data
         )
         return Response(ProjectTypeSerializer(project_type).data)
 

@@ -7,6 +7,7 @@ quick start: SQLite next to the code, DEBUG off unless asked for.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -280,6 +281,19 @@ CREDENTIALS_KEY = env_str("SHORTSGEN_CREDENTIALS_KEY")
 N8N_INSPIRATION_WORKFLOW_URL = env_str("N8N_INSPIRATION_WORKFLOW_URL")
 N8N_TRANSFORM_WORKFLOW_URL = env_str("N8N_TRANSFORM_WORKFLOW_URL")
 N8N_EXECUTION_WORKFLOW_URL = env_str("N8N_EXECUTION_WORKFLOW_URL")
+# The only hosts workflow triggers may be sent to, comma-separated `host` or `host:port` (no
+# port: 80 for http, 443 for https). Project types name their own workflow URLs, and without
+# this list a client could make ShortsGen POST to any internal service. Default: the hosts of
+# the three URLs above (also when set but empty, as in .env.example).
+N8N_ALLOWED_HOSTS = env_list("N8N_ALLOWED_HOSTS") or [
+    host
+    for url in (
+        N8N_INSPIRATION_WORKFLOW_URL,
+        N8N_TRANSFORM_WORKFLOW_URL,
+        N8N_EXECUTION_WORKFLOW_URL,
+    )
+    if (host := urlsplit(url).netloc.rpartition("@")[2])
+]
 # Outbound calls: seconds to connect and to wait for the answer, and how many times a call
 # that never reached n8n (refused connection, 502/503/504) is retried, with this backoff factor.
 N8N_CONNECT_TIMEOUT = env_int("N8N_CONNECT_TIMEOUT", 5)

@@ -1,6 +1,9 @@
 import hashlib
 import hmac
+import re
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
 from rest_framework import exceptions
@@ -10,6 +13,11 @@ from core.roles import Role
 
 SIGNATURE_HEADER = "HTTP_X_SHORTSGEN_SIGNATURE"
 TIMESTAMP_HEADER = "HTTP_X_SHORTSGEN_TIMESTAMP"
+# Unix seconds, ASCII digits only: int() would take "+5", " 5", "5_0" or Arabic-Indic digits,
+# and a 400-digit number overflows the float arithmetic of the window check.
+TIMESTAMP_FORMAT = re.compile(r"[0-9]{1,12}")
+# Checked before compare_digest, which raises TypeError on a non-ASCII str.
+SIGNATURE_FORMAT = re.compile(r"sha256=[0-9a-fA-F]{64}")
 
 
 class N8nCaller:
@@ -24,16 +32,36 @@ class N8nCaller:
         return self.username
 
 
-def signature(secret: str, timestamp: str, body: bytes) -> str:
-    message = timestamp.encode() + b"." + body
+@dataclass(frozen=True)
+class SignedRequest:
+    """The request.auth of a correctly signed webhook: what makes its delivery unique."""
+
+    signature: str
+    signed_at: datetime
+
+
+def signed_message(timestamp: str, method: str, path: str, body: bytes) -> bytes:
+    """The signed bytes: `<timestamp>\\n<METHOD>\\n<path>\\n` (UTF-8), then the raw body."""
+    return f"{timestamp}\n{method.upper()}\n{path}\n".encode() + body
+
+
+def signature(secret: str, timestamp: str, method: str, path: str, body: bytes) -> str:
+    message = signed_message(timestamp, method, path, body)
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
+def signed_path(request) -> str:
+    """The path as the request sent it, with its query string when it has one."""
+    query = request.META.get("QUERY_STRING", "")
+    return f"{request.path}?{query}" if query else request.path
+
+
 class WebhookSignatureAuthentication(BaseAuthentication):
-    """HMAC-SHA256 over `timestamp.rawbody` with one of N8N_WEBHOOK_SECRETS.
+    """HMAC-SHA256 over timestamp, method, path and raw body with one of N8N_WEBHOOK_SECRETS.
 
     A request without X-ShortsGen-Signature falls through to the token; one with a signature
-    must carry a valid one, whatever else it carries.
+    must carry a valid one, whatever else it carries. The signature binds the request to its
+    endpoint and target; docs/n8n.md gives the recipe.
     """
 
     def authenticate(self, request):
@@ -44,22 +72,29 @@ class WebhookSignatureAuthentication(BaseAuthentication):
         if not secrets:
             raise exceptions.AuthenticationFailed("Signed webhooks are not enabled.")
         timestamp = request.META.get(TIMESTAMP_HEADER, "")
-        try:
-            age = abs(time.time() - int(timestamp))
-        except ValueError:
-            raise exceptions.AuthenticationFailed(
-                "Missing or invalid X-ShortsGen-Timestamp."
-            ) from None
-        if age > settings.N8N_WEBHOOK_MAX_AGE_SECONDS:
-            # A stale timestamp: a captured request replayed later is refused.
+        if not TIMESTAMP_FORMAT.fullmatch(timestamp):
+            raise exceptions.AuthenticationFailed("Missing or invalid X-ShortsGen-Timestamp.")
+        if abs(time.time() - int(timestamp)) > settings.N8N_WEBHOOK_MAX_AGE_SECONDS:
+            # A stale timestamp: a captured request replayed later is refused. Inside the
+            # window a replay is the same delivery (webhooks.services applies it once).
             raise exceptions.AuthenticationFailed("Stale X-ShortsGen-Timestamp.")
-        body = request.body
+        if not SIGNATURE_FORMAT.fullmatch(sent):
+            raise exceptions.AuthenticationFailed(
+                "Invalid X-ShortsGen-Signature: expected sha256=<64 hex digits>."
+            )
+        # Lower case, so that an upper-case copy of a signature is not a new delivery key.
+        sent = sent.lower()
+        path, body = signed_path(request), request.body
         # Every secret is compared (no early exit) in constant time: rotation keeps working and
         # timing tells nothing about which one matched.
-        matches = [hmac.compare_digest(signature(s, timestamp, body), sent) for s in secrets]
+        matches = [
+            hmac.compare_digest(signature(s, timestamp, request.method, path, body), sent)
+            for s in secrets
+        ]
         if not any(matches):
             raise exceptions.AuthenticationFailed("Invalid webhook signature.")
-        return (N8nCaller(), "hmac")
+        signed_at = datetime.fromtimestamp(int(timestamp), tz=UTC)
+        return (N8nCaller(), SignedRequest(signature=sent, signed_at=signed_at))
 
     def authenticate_header(self, request):
         return 'Token realm="api", X-ShortsGen-Signature'

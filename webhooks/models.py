@@ -6,9 +6,10 @@ class WebhookEvent(models.Model):
     """One applied n8n callback: the audit trail, and the memory that makes deliveries idempotent.
 
     `delivery_key` is the callback's executionId (for task_update: executionId and the reported
-    status, since one execution may report a task's progress more than once). A second delivery
-    with the same (endpoint, target, delivery_key) is answered with the stored `result` and
-    changes nothing. Deliveries without executionId are applied every time.
+    status, since one execution may report a task's progress more than once); without one, a
+    signed callback's signature, which covers method, path, timestamp and body. A second
+    delivery with the same (endpoint, target, delivery_key) is answered with the stored
+    `result` and changes nothing. Token deliveries without executionId are applied every time.
     """
 
     class Endpoint(models.TextChoices):
@@ -29,6 +30,8 @@ class WebhookEvent(models.Model):
         related_name="webhook_events",
     )
     payload = models.JSONField()
+    # X-ShortsGen-Timestamp of a signed delivery; null for one authenticated by token.
+    signed_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField()
     status_code = models.PositiveSmallIntegerField(default=200)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

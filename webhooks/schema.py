@@ -10,6 +10,7 @@ class WebhookSignatureScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "X-ShortsGen-Signature",
-            "description": "sha256=<hex HMAC-SHA256 of '<X-ShortsGen-Timestamp>.<raw body>'> "
-            "with N8N_WEBHOOK_SECRET; the timestamp within 5 minutes.",
+            "description": "sha256=<64 hex digits: HMAC-SHA256 with N8N_WEBHOOK_SECRET of "
+            "'<X-ShortsGen-Timestamp>\\n<METHOD>\\n<path[?query]>\\n' + raw body>; the "
+            "timestamp in Unix seconds within 5 minutes. See docs/n8n.md.",
         }

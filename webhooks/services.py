@@ -1,6 +1,7 @@
 """Applying n8n callbacks: each one in one transaction, once per delivery (see WebhookEvent)."""
 
 from collections.abc import Callable
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
@@ -27,10 +28,21 @@ INSPIRATION_FIELDS = ("title", "description", "parameters", "score", "score_deta
 
 
 @transaction.atomic
-def webhook_deliver(*, endpoint: str, target_id: int, payload: dict, params: dict) -> dict:
-    """Apply one callback and store it; a delivery seen before returns its first result."""
+def webhook_deliver(
+    *,
+    endpoint: str,
+    target_id: int,
+    payload: dict,
+    params: dict,
+    signature: str | None = None,
+    signed_at: datetime | None = None,
+) -> dict:
+    """Apply one callback and store it; a delivery seen before returns its first result.
+
+    `signature` and `signed_at` are those of a signed request (None for a token).
+    """
     execution_id = params.get("executionId")
-    delivery_key = _delivery_key(endpoint, params)
+    delivery_key = _delivery_key(endpoint, params, signature)
     if delivery_key is not None:
         stored = _stored_result(endpoint, target_id, delivery_key)
         if stored is not None:
@@ -45,6 +57,7 @@ def webhook_deliver(*, endpoint: str, target_id: int, payload: dict, params: dic
                 execution_id=execution_id,
                 delivery_key=delivery_key,
                 payload=payload,
+                signed_at=signed_at,
                 result={},
             )
     except IntegrityError:
@@ -58,10 +71,12 @@ def webhook_deliver(*, endpoint: str, target_id: int, payload: dict, params: dic
     return result
 
 
-def _delivery_key(endpoint: str, params: dict) -> str | None:
+def _delivery_key(endpoint: str, params: dict, signature: str | None) -> str | None:
     execution_id = params.get("executionId")
     if not execution_id:
-        return None
+        # The signature covers method, path, timestamp and body: the same signature is the
+        # same request, replayed inside the timestamp window, and is applied once.
+        return signature
     if endpoint == Endpoint.TASK_UPDATE:
         # One execution may report a task's progress (processing, then completed) to the
         # same endpoint: each reported status is its own delivery.
@@ -137,7 +152,7 @@ def _live_inspiration(inspiration_id: int) -> Inspiration:
 
 
 def _project_creation(inspiration_id: int, params: dict) -> tuple[dict, WorkflowRun | None]:
-    inspiration = _live_inspiration(inspiration_id)
+    inspiration = _awaiting_project(inspiration_id)
     error = _failure(params)
     run = _link_run(params, target_type="inspiration", target_id=inspiration_id, error=error)
     if error is not None:
@@ -174,6 +189,35 @@ def _project_creation(inspiration_id: int, params: dict) -> tuple[dict, Workflow
         "tasks_created": project.total_tasks,
     }
     return result, run
+
+
+def _awaiting_project(inspiration_id: int) -> Inspiration:
+    """The inspiration a transform callback answers: approved, and without a project yet."""
+    # Locked: two callbacks with different executionIds wait for each other here, so the
+    # second one sees the first one's project and is refused.
+    inspiration = Inspiration.objects.select_for_update().filter(pk=inspiration_id).first()
+    if inspiration is None:
+        raise NotFoundError(INSPIRATION_NOT_FOUND)
+    if inspiration.status != Inspiration.Status.APPROVED:
+        raise ApplicationError(
+            f"Inspiration {inspiration_id} is {inspiration.status}: a project is created only "
+            "from an approved inspiration."
+        )
+    # all_objects: a soft-deleted project still counts; the admin restores it.
+    project_id = (
+        Project.all_objects.filter(inspiration_id=inspiration_id)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if project_id is not None:
+        raise ApplicationError(
+            f"Inspiration {inspiration_id} already has project {project_id}: an inspiration "
+            "gets one project.",
+            status_code=409,
+            data={"project_id": project_id},
+        )
+    return inspiration
 
 
 def _specs(project: Project, tasks: list[dict]) -> list[TaskSpec]:

@@ -8,7 +8,7 @@ from core.exceptions import NotFoundError
 from core.fields import MAX_ID
 from core.roles import N8N
 from webhooks import services
-from webhooks.authentication import WebhookSignatureAuthentication
+from webhooks.authentication import SignedRequest, WebhookSignatureAuthentication
 from webhooks.models import WebhookEvent
 from webhooks.serializers import (
     InspirationCallbackSerializer,
@@ -39,11 +39,14 @@ class N8nWebhookView(APIView):
             raise NotFoundError(self.not_found)
         params = self.payload_serializer(data=request.data)
         params.is_valid(raise_exception=True)
+        signed = request.auth if isinstance(request.auth, SignedRequest) else None
         result = services.webhook_deliver(
             endpoint=self.endpoint,
             target_id=target_id,
             payload=request.data,
             params=params.validated_data,
+            signature=signed.signature if signed else None,
+            signed_at=signed.signed_at if signed else None,
         )
         return Response(result)
 
@@ -78,7 +81,8 @@ project_creation = webhook_view(
     ProjectCreationCallbackSerializer,
     "Inspiration not found",
     "Result of the transform workflow: creates the project and its tasks (dependencies by "
-    "task key or by index into tasks; without tasks the type's template) or nothing.",
+    "task key or by index into tasks; without tasks the type's template) or nothing. Only for "
+    "an approved inspiration (else 400) that has no project yet (else 409).",
 )
 project_execution = webhook_view(
     Endpoint.PROJECT_EXECUTION,

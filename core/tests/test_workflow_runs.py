@@ -37,6 +37,7 @@ def n8n(settings):
     settings.N8N_INSPIRATION_WORKFLOW_URL = server.url("/webhook/inspiration")
     settings.N8N_TRANSFORM_WORKFLOW_URL = server.url("/webhook/transform")
     settings.N8N_EXECUTION_WORKFLOW_URL = server.url("/webhook/execution")
+    settings.N8N_ALLOWED_HOSTS = [f"127.0.0.1:{server.port}"]
     yield server
     server.stop()
 
@@ -183,7 +184,7 @@ def test_n8n_down_keeps_the_state_change_and_a_retry_succeeds_when_it_is_back(ap
     data = trigger_failed(api.post(f"/api/inspirations/{idea.id}/regenerate"))
     assert data["status"] == "generating"
     assert data["workflow_run"]["state"] == "failed"
-    assert data["workflow_run"]["error"].startswith("n8n unreachable")
+    assert data["workflow_run"]["error"] == "n8n could not be reached: the connection failed."
     assert Inspiration.objects.get(id=idea.id).status == "generating"
     run = WorkflowRun.objects.get()
     assert (run.state, run.http_status) == ("failed", None)
@@ -204,9 +205,8 @@ def test_n8n_answering_500_fails_the_run_and_the_admin_retry_succeeds(api, n8n, 
     project = project_create(name="p", project_type="video_generation")
     data = trigger_failed(api.post(f"/projects/{project.id}/regenerate"))
     assert data["workflow_run"]["state"] == "failed"
-    assert data["workflow_run"]["error"] == (
-        'n8n answered HTTP 500: {"message": "Error in workflow"}'
-    )
+    assert data["workflow_run"]["error"] == "n8n answered HTTP 500."
+    assert WorkflowRun.objects.get().response_excerpt == '{"message": "Error in workflow"}'
     assert data["execution_id"] == str(data["workflow_run"]["id"])
     assert Project.objects.get(id=project.id).status == "processing"
 
@@ -291,7 +291,7 @@ def test_approve_with_n8n_down_stays_approved_and_the_retry_delivers(api, n8n, i
     call_command("retry_workflow_runs", stdout=StringIO(), stderr=err)
     run = WorkflowRun.objects.get()
     assert (run.state, run.attempts) == ("failed", 2)
-    assert f"Run {run.id} failed again: n8n unreachable" in err.getvalue()
+    assert f"Run {run.id} failed again: n8n could not be reached" in err.getvalue()
 
     n8n.start()
     call_command("retry_workflow_runs", str(run.id), stdout=StringIO())

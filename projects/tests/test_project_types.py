@@ -40,6 +40,12 @@ TYPE_KEYS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _workflow_urls_allowed(may_set_workflow_urls, settings):
+    # NEW_TYPE names an execution workflow: that needs the right and an allow-listed host.
+    settings.N8N_ALLOWED_HOSTS = ["n8n.example.com"]
+
+
 @pytest.fixture
 def explainer(api):
     return ok(api.post("/api/project-types", NEW_TYPE, format="json"), 201)

@@ -57,3 +57,42 @@ def test_the_same_delivery_at_once_from_several_threads_applies_once():
     assert Project.objects.count() == 1
     assert Task.objects.count() == 2
     assert WebhookEvent.objects.count() == 1
+
+
+def test_two_executions_at_once_for_one_inspiration_create_one_project():
+    load_demo_project_types()
+    inspiration = inspiration_services.inspiration_create(title="x")
+    Inspiration.objects.filter(pk=inspiration.pk).update(status="approved")
+    client_token = token_client("test-n8n", Role.N8N)._credentials["HTTP_AUTHORIZATION"]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def deliver(execution_id):
+        from rest_framework.test import APIClient
+
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=client_token)
+        body = {
+            "status": "success",
+            "project": {"name": execution_id, "project_type": "image_post"},
+            "executionId": execution_id,
+        }
+        try:
+            barrier.wait()
+            response = client.post(
+                f"/api/webhooks/n8n/project_creation/{inspiration.id}", body, format="json"
+            )
+            results.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver, args=(f"exec-{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # The inspiration's row lock makes the second wait for the first, see its project, refuse.
+    assert sorted(results) == [200, 409]
+    assert Project.objects.count() == 1
+    assert WebhookEvent.objects.count() == 1

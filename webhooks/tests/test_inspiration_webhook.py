@@ -17,7 +17,7 @@ EXAMPLE = {
 
 
 def url(inspiration_id):
-    return f"/n8n_api/webhooks/n8n/inspiration/{inspiration_id}"
+    return f"/api/webhooks/n8n/inspiration/{inspiration_id}"
 
 
 def test_contract_example_updates_the_inspiration(n8n_api, generating_inspiration):

@@ -2,7 +2,10 @@ import pytest
 
 from accounts.services import account_create
 from core.testing import error, ok
+from inspirations import services as inspiration_services
+from inspirations.models import Inspiration
 from projects.models import Project
+from projects.services import project_create, project_delete
 from tasks.models import Task
 from webhooks.models import WebhookEvent
 from webhooks.tests.conftest import written
@@ -32,7 +35,7 @@ def example(account_id):
 
 
 def url(inspiration_id):
-    return f"/n8n_api/webhooks/n8n/project_creation/{inspiration_id}"
+    return f"/api/webhooks/n8n/project_creation/{inspiration_id}"
 
 
 @pytest.fixture
@@ -221,3 +224,83 @@ def test_unknown_inspiration_is_404(n8n_api):
     assert (
         error(n8n_api.post(url(77), example(None), format="json"), 404) == "Inspiration not found"
     )
+
+
+@pytest.mark.parametrize("status", ["draft", "generating", "rejected", "failed"])
+@pytest.mark.parametrize("outcome", ["success", "failed"])
+def test_an_inspiration_not_approved_is_400_and_nothing_is_created(
+    n8n_api, demo_types, approved_inspiration, status, outcome
+):
+    Inspiration.objects.filter(pk=approved_inspiration.pk).update(status=status)
+    body = {**example(None), "status": outcome, "error": "transform failed"}
+
+    message = error(n8n_api.post(url(approved_inspiration.id), body, format="json"), 400)
+
+    assert message == (
+        f"Inspiration {approved_inspiration.id} is {status}: a project is created only from an "
+        "approved inspiration."
+    )
+    assert written() == (0, 0, 0)
+    approved_inspiration.refresh_from_db()
+    assert (approved_inspiration.status, approved_inspiration.error_message) == (status, None)
+
+
+def test_an_inspiration_with_a_project_is_409_and_nothing_is_created(
+    n8n_api, demo_types, approved_inspiration
+):
+    existing = project_create(
+        name="first", project_type="image_post", inspiration_id=approved_inspiration.id
+    )
+    before = written()
+
+    response = n8n_api.post(url(approved_inspiration.id), example(None), format="json")
+
+    assert error(response, 409) == (
+        f"Inspiration {approved_inspiration.id} already has project {existing.id}: an "
+        "inspiration gets one project."
+    )
+    assert response.json()["data"] == {"project_id": existing.id}
+    assert written() == before
+    assert list(Project.objects.values_list("id", flat=True)) == [existing.id]
+
+
+def test_the_project_approve_created_counts(n8n_api, demo_types):
+    inspiration = inspiration_services.inspiration_create(
+        title="no workflow", project_type_code="video_generation"
+    )
+    _, project = inspiration_services.inspiration_approve(inspiration=inspiration)
+    before = written()
+
+    response = n8n_api.post(url(inspiration.id), example(None), format="json")
+
+    assert error(response, 409).endswith(
+        f"already has project {project.id}: an inspiration gets one project."
+    )
+    assert written() == before
+
+
+def test_a_soft_deleted_project_still_counts(n8n_api, demo_types, approved_inspiration):
+    existing = project_create(
+        name="deleted", project_type="image_post", inspiration_id=approved_inspiration.id
+    )
+    project_delete(project=existing)
+
+    response = n8n_api.post(url(approved_inspiration.id), example(None), format="json")
+
+    assert response.json()["data"] == {"project_id": existing.id}
+    assert error(response, 409)
+    assert not Project.objects.exists()
+
+
+def test_the_delivery_that_created_the_project_still_gets_its_result(
+    n8n_api, demo_types, approved_inspiration
+):
+    first = ok(n8n_api.post(url(approved_inspiration.id), example(None), format="json"))
+
+    # Idempotency comes before the one-project rule: n8n's retry is answered, not refused.
+    assert ok(n8n_api.post(url(approved_inspiration.id), example(None), format="json")) == first
+    another = {**example(None), "executionId": "n8n_exec_other"}
+    message = error(n8n_api.post(url(approved_inspiration.id), another, format="json"), 409)
+    assert f"already has project {first['project_id']}" in message
+    assert Project.objects.count() == 1
+    assert WebhookEvent.objects.count() == 1

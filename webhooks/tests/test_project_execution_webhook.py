@@ -24,7 +24,7 @@ def example(task_id):
 
 
 def url(project_id):
-    return f"/n8n_api/webhooks/n8n/project_execution/{project_id}"
+    return f"/api/webhooks/n8n/project_execution/{project_id}"
 
 
 def test_contract_example_applies_task_and_project_updates(n8n_api, demo_project):

@@ -13,7 +13,7 @@ EXAMPLE = {
 
 
 def url(task_id):
-    return f"/n8n_api/webhooks/n8n/task_update/{task_id}"
+    return f"/api/webhooks/n8n/task_update/{task_id}"
 
 
 def test_contract_example(n8n_api, demo_project):

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from core.roles import Role
 from core.testing import error, ok, token_client
 from webhooks.authentication import signature
-from webhooks.tests.conftest import written
+from webhooks.tests.conftest import signed_headers, written
 
 SECRET = "s3cret-current"
 OLD_SECRET = "s3cret-previous"
@@ -23,15 +23,15 @@ def body_for(approved_inspiration) -> bytes:
     return json.dumps(payload).encode()
 
 
+def path_for(inspiration) -> str:
+    return f"/api/webhooks/n8n/project_creation/{inspiration.id}"
+
+
 def post_signed(inspiration, body, *, secret=SECRET, timestamp=None, sig=None):
-    timestamp = str(int(time.time()) if timestamp is None else timestamp)
-    return APIClient().post(
-        f"/api/webhooks/n8n/project_creation/{inspiration.id}",
-        body,
-        content_type="application/json",
-        HTTP_X_SHORTSGEN_TIMESTAMP=timestamp,
-        HTTP_X_SHORTSGEN_SIGNATURE=sig or signature(secret, timestamp, body),
-    )
+    headers = signed_headers(secret, path_for(inspiration), body, timestamp=timestamp)
+    if sig is not None:
+        headers["HTTP_X_SHORTSGEN_SIGNATURE"] = sig
+    return APIClient().post(path_for(inspiration), body, content_type="application/json", **headers)
 
 
 @pytest.fixture
@@ -70,7 +70,9 @@ def test_a_wrong_signature_is_401_and_writes_nothing(secrets, demo_types, approv
 def test_a_signature_of_another_body_is_401(secrets, demo_types, approved_inspiration):
     body = body_for(approved_inspiration)
     timestamp = str(int(time.time()))
-    sig = signature(SECRET, timestamp, body.replace(b"signed", b"tampered"))
+    sig = signature(
+        SECRET, timestamp, "POST", path_for(approved_inspiration), body.replace(b"signed", b"x")
+    )
     response = post_signed(approved_inspiration, body, timestamp=timestamp, sig=sig)
     assert error(response, 401) == "Invalid webhook signature."
     assert written() == (0, 0, 0)
@@ -95,7 +97,9 @@ def test_a_missing_timestamp_is_401(secrets, demo_types, approved_inspiration):
         f"/api/webhooks/n8n/project_creation/{approved_inspiration.id}",
         body,
         content_type="application/json",
-        HTTP_X_SHORTSGEN_SIGNATURE=signature(SECRET, "", body),
+        HTTP_X_SHORTSGEN_SIGNATURE=signature(
+            SECRET, "", "POST", path_for(approved_inspiration), body
+        ),
     )
     assert error(response, 401) == "Missing or invalid X-ShortsGen-Timestamp."
     assert written() == (0, 0, 0)
@@ -127,3 +131,61 @@ def test_a_wrong_token_is_401_on_every_endpoint(db, path):
     response = client.post(f"/api/webhooks/n8n/{path}", {"status": "success"}, format="json")
     assert error(response, 401) == "Invalid token."
     assert written() == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        "9" * 401,  # int() takes it, then the window arithmetic overflowed into a 500
+        "1" * 13,
+        f"+{int(time.time())}",
+        f" {int(time.time())}",
+        f"{int(time.time())}.5",
+        "\u0661\u0667" + "\u0660" * 8,  # Arabic-Indic digits, which int() also takes
+        "",
+    ],
+)
+def test_a_malformed_timestamp_is_401_never_500(
+    secrets, demo_types, approved_inspiration, timestamp
+):
+    body = body_for(approved_inspiration)
+    headers = signed_headers(SECRET, path_for(approved_inspiration), body)
+    headers["HTTP_X_SHORTSGEN_TIMESTAMP"] = timestamp
+    response = APIClient().post(
+        path_for(approved_inspiration), body, content_type="application/json", **headers
+    )
+    assert error(response, 401) == "Missing or invalid X-ShortsGen-Timestamp."
+    assert written() == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "sig",
+    [
+        "sha256=" + "é" * 64,  # compare_digest raised TypeError on non-ASCII: a 500
+        "sha256=" + "0" * 63 + "é",
+        "sha256=" + "0" * 63,
+        "sha256=" + "0" * 65,
+        "sha256=" + "g" * 64,
+        "0" * 64,
+        "sha1=" + "0" * 40,
+        "",
+    ],
+)
+def test_a_malformed_signature_is_401_never_500(secrets, demo_types, approved_inspiration, sig):
+    response = post_signed(approved_inspiration, body_for(approved_inspiration), sig=sig)
+    message = error(response, 401)
+    assert message == "Invalid X-ShortsGen-Signature: expected sha256=<64 hex digits>."
+    assert written() == (0, 0, 0)
+
+
+def test_an_upper_case_signature_is_the_same_signature(secrets, demo_types, approved_inspiration):
+    body = body_for(approved_inspiration)
+    headers = signed_headers(SECRET, path_for(approved_inspiration), body)
+    sig = headers["HTTP_X_SHORTSGEN_SIGNATURE"]
+    response = post_signed(
+        approved_inspiration,
+        body,
+        timestamp=headers["HTTP_X_SHORTSGEN_TIMESTAMP"],
+        sig="sha256=" + sig.removeprefix("sha256=").upper(),
+    )
+    assert ok(response)["tasks_created"] == 1
