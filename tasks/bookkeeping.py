@@ -71,19 +71,25 @@ def sync_project_statuses(project_ids: Iterable[int]) -> None:
 
 
 def check_lease(
-    task: Task, *, actor: Actor, lease_token: str | None, now, status: str | None = None
-) -> None:
+    task: Task,
+    *,
+    actor: Actor,
+    lease_token: str | None,
+    now,
+    status: str | None = None,
+    changes: dict | None = None,
+) -> bool:
     """Refuse a heartbeat, release or report that does not come from the lease's holder.
 
     A worker names its lease by the `lease_token` of its claim (a fencing token: a worker
     whose lease expired and was taken over still holds the old one, and its late report
     must not overwrite the new attempt's), and the lease must be its own client's. Once the
-    task has left processing, a worker may only repeat what it reported (same status: the
-    repeat changes nothing). Others (clients, n8n) may act on a task no one else holds a
-    live lease on; operators and ShortsGen itself on any.
+    task has left processing, a worker may only repeat what it reported: True is returned
+    then, and the caller changes nothing. Others (clients, n8n) may act on a task no one
+    else holds a live lease on; operators and ShortsGen itself on any.
     """
     if actor.overrides_leases:
-        return
+        return False
     if actor.role == Role.WORKER:
         if lease_token is None:
             raise ApplicationError(
@@ -92,12 +98,14 @@ def check_lease(
             )
         if lease_token != task.lease_token or task.lease_holder_id != actor.user_id:
             raise _lease_mismatch(task)
-        if task.status != Status.PROCESSING and status is not None and status != task.status:
+        if task.status == Status.PROCESSING:
+            return False
+        if not _repeats_the_report(task, status, changes or {}):
             raise ApplicationError(
-                f"Task {task.id} is {task.status}: the lease of this token has ended; "
-                "nothing was changed."
+                f"Task {task.id} is {task.status}: the lease of this token has ended, and "
+                "only the same report may be sent again; nothing was changed."
             )
-        return
+        return True
     if lease_token is not None and lease_token != task.lease_token:
         raise _lease_mismatch(task)
     lease_live = (
@@ -111,6 +119,16 @@ def check_lease(
             f"{task.lease_expires_at.isoformat()}: only the lease's holder may act on it; "
             "nothing was changed."
         )
+    return False
+
+
+def _repeats_the_report(task: Task, status: str | None, changes: dict) -> bool:
+    """Whether a report matches what the ended lease left: its status (a failure with
+    attempts left shows as pending, waiting for its retry) and every field it sends."""
+    reported = Status.FAILED if task.status == Status.PENDING else task.status
+    if status is not None and status != reported:
+        return False
+    return all(getattr(task, name) == value for name, value in changes.items())
 
 
 def _lease_mismatch(task: Task) -> ApplicationError:

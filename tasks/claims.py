@@ -110,7 +110,8 @@ def _claim_candidates(
     return list(Task.objects.raw(sql, params))
 
 
-@transaction.atomic
+# No savepoint when nested (in tasks_claim_with_payloads): a failure undoes the whole claim.
+@transaction.atomic(savepoint=False)
 def tasks_claim(
     *,
     actor: Actor,

@@ -280,7 +280,8 @@ def task_update(
 ) -> Task:
     """Change one task's status and fields (the PATCH of the API and of n8n callbacks)."""
     task = _lock_tasks(Q(id=task_id), not_found="Task not found")[0]
-    _check_leases([task], actor=actor, lease_token=lease_token, status=status)
+    if _check_leases([task], actor=actor, lease_token=lease_token, status=status, changes=changes):
+        return Task.objects.with_dependency_ids().get(id=task.id)  # a repeated report
     dependencies = changes.pop("dependencies", None)
     if dependencies is not None:
         _replace_dependencies(task, dependencies)
@@ -303,8 +304,10 @@ def task_update_by_commit_id(
 ) -> Task:
     """Report on the task that carries this external job id."""
     task = _lock_tasks(Q(commit_id=commit_id), not_found="Task not found")[0]
-    _check_leases([task], actor=actor, lease_token=lease_token, status=status)
-    _update_locked_tasks([task], status=status, changes=changes, actor=actor)
+    if not _check_leases(
+        [task], actor=actor, lease_token=lease_token, status=status, changes=changes
+    ):
+        _update_locked_tasks([task], status=status, changes=changes, actor=actor)
     return Task.objects.with_dependency_ids().get(id=task.id)
 
 
@@ -337,18 +340,27 @@ def tasks_update_by_commit_ids(
             status_code=404,
             data={"missing_task_ids": missing_ids},
         )
-    _check_leases(tasks, actor=actor, lease_token=lease_token, status=status)
-    _update_locked_tasks(tasks, status=status, changes=changes, actor=actor)
+    repeats = _check_leases(
+        tasks, actor=actor, lease_token=lease_token, status=status, changes=changes
+    )
+    fresh = [task for task in tasks if task.id not in repeats]
+    _update_locked_tasks(fresh, status=status, changes=changes, actor=actor)
     return list(Task.objects.filter(id__in=[t.id for t in tasks]).with_dependency_ids())
 
 
 def _check_leases(
-    tasks: list[Task], *, actor: Actor, lease_token: str | None, status: str | None
-) -> None:
-    # Checked on the locked rows: a claim taking the task over cannot slip in between.
+    tasks: list[Task], *, actor: Actor, lease_token: str | None, status: str | None, changes
+) -> set[int]:
+    """Check every task's lease (on the locked rows: a claim taking a task over cannot slip
+    in between); return the ids of those the report merely repeats."""
     now = timezone.now()
-    for task in tasks:
-        check_lease(task, actor=actor, lease_token=lease_token, now=now, status=status)
+    return {
+        task.id
+        for task in tasks
+        if check_lease(
+            task, actor=actor, lease_token=lease_token, now=now, status=status, changes=changes
+        )
+    }
 
 
 def _lock_tasks(condition: Q, *, not_found: str | None) -> list[Task]:
@@ -362,6 +374,8 @@ def _lock_tasks(condition: Q, *, not_found: str | None) -> list[Task]:
 def _update_locked_tasks(
     tasks: list[Task], *, status: str | None, changes: dict, actor: Actor
 ) -> None:
+    if not tasks:
+        return
     now = timezone.now()
     if "commit_id" in changes and changes["commit_id"] is not None:
         if len(tasks) > 1:

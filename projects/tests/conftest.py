@@ -20,16 +20,11 @@ def video(demo_types):
 @pytest.fixture
 def integrator(db):
     """An API client whose user holds projects.set_workflow_urls."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
+    from core.testing import grant, token_client
 
-    from core.testing import token_client
-
-    user = get_user_model().objects.create(username="integrator")
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="projects", codename="set_workflow_urls")
-    )
-    return token_client("integrator")
+    client = token_client("integrator")
+    grant("integrator", "projects.set_workflow_urls")
+    return client
 
 
 @pytest.fixture

@@ -66,10 +66,10 @@ def test_with_the_permission_setting_a_url_works(integrator, video):
 def test_the_permission_may_come_from_a_group(db, video):
     group = Group.objects.create(name="integrators")
     group.permissions.add(Permission.objects.get(codename="set_workflow_urls"))
-    user = get_user_model().objects.create(username="via-group")
-    user.groups.add(group)
+    client = token_client("via-group")
+    get_user_model().objects.get(username="via-group").groups.add(group)
     body = {"inspiration_workflow_url": N8N}
-    ok(token_client("via-group").put("/api/project-types/video_generation", body, format="json"))
+    ok(client.put("/api/project-types/video_generation", body, format="json"))
     assert stored().inspiration_workflow_url == N8N
 
 

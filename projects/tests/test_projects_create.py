@@ -139,10 +139,10 @@ def test_creation_from_a_template_runs_a_constant_number_of_queries(
     api, demo_types, django_assert_num_queries
 ):
     body = {"name": "p", "project_type": "image_post"}  # 2 tasks
-    # token (3: knox's token and the client's other tokens, the client's role), type,
+    # token (2: knox's token with its user, the client's role), type,
     # project insert, the graph (checks, inserts, counters, status), the answer (project,
     # tasks, edges), and savepoints: however many tasks the template has.
-    with django_assert_num_queries(20) as small:
+    with django_assert_num_queries(19) as small:
         ok(api.post("/projects", body, format="json"), 201)
     count = len(small)
     body = {"name": "p", "project_type": "video_generation"}  # 6 tasks

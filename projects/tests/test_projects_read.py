@@ -77,20 +77,20 @@ def test_detail_of_a_project_with_500_tasks_runs_a_constant_number_of_queries(
     tasks_create(
         [TaskSpec(project_id=big["id"], task_type="t", dependencies=[first.id]) for _ in range(499)]
     )
-    # token (3: knox's token and the client's other tokens, the client's role), project,
+    # token (2: knox's token with its user, the client's role), project,
     # tasks, dependency edges
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         ok(api.get(f"/projects/{small['id']}"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert len(ok(api.get(f"/projects/{big['id']}"))["tasks"]) == 500
 
 
 def test_list_runs_a_constant_number_of_queries(api, create_project, django_assert_num_queries):
     create_project(project_type="x")
-    # token (3: knox's token and the client's other tokens, the client's role), count, page
-    with django_assert_num_queries(5):
+    # token (2: knox's token with its user, the client's role), count, page
+    with django_assert_num_queries(4):
         ok(api.get("/projects"))
     for _ in range(20):
         create_project(project_type="x")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(ok(api.get("/projects"))) == 21

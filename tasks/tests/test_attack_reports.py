@@ -188,3 +188,39 @@ def test_tasks_created_during_a_project_delete_are_deleted_with_it():
     assert Project.all_objects.get(id=project.id).deleted_at is not None
     assert not Task.objects.filter(project_id=project.id).exists()
     assert Task.all_objects.filter(project_id=project.id).count() == 1
+
+
+def test_after_its_lease_ended_a_worker_may_only_repeat_its_report(api, worker_api, project):
+    task = new_task(api, project)
+    claimed = claim(worker_api)
+    url, token = f"/api/tasks/{task['id']}", claimed["lease_token"]
+    done = {"status": "completed", "task_output": {"x": 1}, "lease_token": token}
+    first = ok(worker_api.patch(url, done, format="json"))
+    assert ok(worker_api.patch(url, done, format="json")) == first
+    for late in (
+        {**done, "task_output": {"x": 2}},
+        {"task_output": {"x": 3}, "error_message": "late", "lease_token": token},
+        {"status": "failed", "lease_token": token},
+    ):
+        assert "only the same report may be sent again" in error(
+            worker_api.patch(url, late, format="json"), 400
+        )
+    stored = Task.objects.get(id=task["id"])
+    assert (stored.status, stored.task_output, stored.error_message) == (
+        "completed",
+        {"x": 1},
+        None,
+    )
+
+
+def test_a_repeated_failure_waiting_for_its_retry_changes_nothing(api, worker_api, project):
+    task = new_task(api, project, max_attempts=3)
+    claimed = claim(worker_api)
+    url = f"/api/tasks/{task['id']}"
+    failed = {"status": "failed", "error_message": "boom", "lease_token": claimed["lease_token"]}
+    first = ok(worker_api.patch(url, failed, format="json"))
+    assert first["status"] == "pending"  # back in the queue for its retry
+    assert ok(worker_api.patch(url, failed, format="json")) == first
+    sneaky = {"status": "pending", "task_output": {"x": 1}, "lease_token": claimed["lease_token"]}
+    assert error(worker_api.patch(url, sneaky, format="json"), 400)
+    assert Task.objects.get(id=task["id"]).task_output is None

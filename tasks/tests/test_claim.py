@@ -104,12 +104,11 @@ def test_claim_runs_a_constant_number_of_queries(
 ):
     for _ in range(3):
         create_task()
-    # token (knox: the token, the client's other tokens; the client's role), savepoint of
-    # the claim with its payload, savepoint of the claim, select for update, update task,
-    # start project, release, the payload (dependency outputs, configs), release
-    with django_assert_num_queries(12):
+    # token (2: knox's token with its user, the client's role), savepoint, select for
+    # update, update task, start project, the payload (dependency outputs, configs), release
+    with django_assert_num_queries(9):
         ok(claim(worker_api, "video_generation"))
     for _ in range(50):
         create_task()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         ok(claim(worker_api, "video_generation"))

@@ -62,13 +62,13 @@ def test_a_batch_claim_runs_a_constant_number_of_queries(
             task_configs_assign(task_id=t["id"], config_ids=[config.id])
 
     make(2)
-    # token (3: knox's token and the client's other tokens, the client's role), savepoints of
-    # the claim with its payload and of the claim, candidates, accounts, their use, tasks,
+    # token (2: knox's token with its user, the client's role), savepoint of the claim
+    # with its payload, candidates, accounts, their use, tasks,
     # project, release, the payload (outputs, configs, credentials), release
-    with django_assert_max_num_queries(15) as small:
+    with django_assert_max_num_queries(13) as small:
         assert len(ok(claim(worker_api, "video_generation", max_tasks=20))) == 2
     make(20)
-    with django_assert_max_num_queries(15) as large:
+    with django_assert_max_num_queries(13) as large:
         data = ok(claim(worker_api, "video_generation", max_tasks=20))
     assert len(data) == 20
     assert len(large.captured_queries) == len(small.captured_queries)

@@ -229,7 +229,8 @@ def test_reporting_the_same_completion_twice_cascades_once(worker_api, project, 
     assert Task.objects.get(id=child["id"]).status == "pending"
     # Once the task left processing, its lease's token may only repeat what it reported.
     assert error(report(worker_api, data, status="failed"), 400) == (
-        f"Task {root['id']} is completed: the lease of this token has ended; nothing was changed."
+        f"Task {root['id']} is completed: the lease of this token has ended, and only the "
+        "same report may be sent again; nothing was changed."
     )
     assert Task.objects.get(id=root["id"]).status == "completed"
 

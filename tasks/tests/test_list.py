@@ -40,11 +40,11 @@ def test_detail(api, create_task):
 
 def test_list_runs_a_constant_number_of_queries(api, create_task, django_assert_num_queries):
     root = create_task()
-    # token (3: knox's token and the client's other tokens, the client's role), count, page,
+    # token (2: knox's token with its user, the client's role), count, page,
     # dependency edges
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         ok(api.get("/api/tasks"))
     for _ in range(30):
         create_task(dependencies=[root["id"]])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert len(ok(api.get("/api/tasks"))) == 31
