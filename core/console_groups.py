@@ -2,22 +2,27 @@
 console offers on ShortsGen's own models, viewers may look. Django users in neither group
 (and not superusers) get nothing from the API either (core/permissions.py)."""
 
+from pathlib import Path
+
+from django.apps import apps as installed_apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 
 from core.roles import OPERATOR_GROUP, VIEWER_GROUP
 
-# Apps whose models the console works on (by label, so that core imports none of them).
-CONSOLE_APPS = (
-    "core",
-    "accounts",
-    "assets",
-    "workerconfigs",
-    "projects",
-    "tasks",
-    "inspirations",
-    "webhooks",
-    "axes",
-)
+# Beside ShortsGen's own apps: the sign-in lockouts, which operators may clear.
+THIRD_PARTY_CONSOLE_APPS = ("axes",)
+
+
+def console_app_labels() -> list[str]:
+    """ShortsGen's own installed apps (top-level folders of the repository), and axes."""
+    base = Path(settings.BASE_DIR).resolve()
+    own = [
+        app.label
+        for app in installed_apps.get_app_configs()
+        if Path(app.path).resolve().parent == base
+    ]
+    return [*own, *THIRD_PARTY_CONSOLE_APPS]
 
 
 def sync_console_groups(apps, **kwargs) -> None:
@@ -32,7 +37,7 @@ def sync_console_groups(apps, **kwargs) -> None:
         app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    permissions = Permission.objects.filter(content_type__app_label__in=CONSOLE_APPS)
+    permissions = Permission.objects.filter(content_type__app_label__in=console_app_labels())
     operator, _ = Group.objects.get_or_create(name=OPERATOR_GROUP)
     viewer, _ = Group.objects.get_or_create(name=VIEWER_GROUP)
     operator.permissions.set(permissions)
