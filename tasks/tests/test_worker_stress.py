@@ -90,7 +90,14 @@ def _run(targets):
 
 
 def _collect(results, processes, count):
-    got = [results.get(timeout=900) for _ in range(count)]  # a slow machine is not a failure
+    try:
+        got = [results.get(timeout=900) for _ in range(count)]  # a slow machine is not a failure
+    except BaseException:
+        # Workers left running would hold the test database (its flush then deadlocks) and
+        # keep the pytest process alive after the run.
+        for process in processes:
+            process.kill()
+        raise
     for process in processes:
         process.join(timeout=30)
     return got
