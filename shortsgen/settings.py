@@ -59,6 +59,13 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env_str(name).strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # The insecure fallback keeps `make run` and `make test` zero-setup; the gunicorn config
@@ -96,6 +103,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request's id and its log line cover every other middleware's answer too.
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.ApiErrorEnvelopeMiddleware",
@@ -308,18 +317,36 @@ N8N_WEBHOOK_MAX_AGE_SECONDS = env_int("N8N_WEBHOOK_MAX_AGE_SECONDS", 300)
 # The address n8n reaches ShortsGen at: callback URLs in the workflow payloads start with it.
 SHORTSGEN_PUBLIC_URL = env_str("SHORTSGEN_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 
+# json: one JSON object a line, for log collectors; plain: for people (the default with DEBUG,
+# as in `make run`). Every request gets one line of its own (core.logs); neither format ever
+# holds a request body or header, so tokens and credentials stay out of the logs.
+LOG_FORMAT = env_choice("SHORTSGEN_LOG_FORMAT", ("json", "plain"), "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "core.logs.JsonFormatter"},
+        "plain": {
+            "class": "core.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "filters": {
+        "request_id": {"()": "core.logs.RequestIdFilter"},
+        "tracebacks_only": {"()": "core.logs.TracebacksOnly"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("SHORTSGEN_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Unhandled errors with their traceback; its status lines repeat the request's own.
+        "django.request": {"filters": ["tracebacks_only"]},
         # Lockouts and failures are WARNING; its INFO lines repeat every successful sign-in.
         "axes": {"level": "WARNING"},
     },
