@@ -169,6 +169,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test_{_sqlite_name}")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Seconds to wait for PostgreSQL to accept a connection: while it is unreachable, requests
+# get a 503 this soon instead of hanging until gunicorn kills the worker. (0 would mean
+# forever.) A connect_timeout in DATABASE_URL's query string wins.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+if DATABASE_CONNECT_TIMEOUT < 1:
+    raise ImproperlyConfigured("DATABASE_CONNECT_TIMEOUT must be at least 1 second")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
