@@ -204,11 +204,30 @@ STORAGES = {
 # assets, not in a task row).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SHORTSGEN_MAX_BODY_BYTES", 5 * 1024 * 1024)
 
+# HTTPS (README, Deployment). DJANGO_HTTPS: people reach ShortsGen over HTTPS only, whether
+# TLS ends here or at a proxy; it turns on the redirect, secure cookies and HSTS.
+HTTPS = env_bool("DJANGO_HTTPS", False)
+# TLS ends at a proxy: trust its X-Forwarded-Proto, else every request looks like plain HTTP
+# (and the redirect would loop).
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else None
 )
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+# Off when the proxy redirects http:// itself (then silence security.W008, see below).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", HTTPS)
+# Probes of a load balancer or orchestrator speak plain HTTP to the instance.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Deploy checks this deployment has decided do not apply, comma-separated ids (e.g.
+# security.W008 when the proxy redirects to HTTPS itself). Only ever set from the environment,
+# so that each one is a decision of whoever runs it.
+SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
