@@ -109,7 +109,8 @@ def client_name(request) -> str | None:
         return None
     if user is None or not user.is_authenticated:
         return None
-    return user.get_username()
+    # A user, or the stand-in of a signed webhook (webhooks.authentication.N8nCaller).
+    return str(getattr(user, "username", "") or "") or None
 
 
 class RequestLogMiddleware:

@@ -3,11 +3,13 @@
 import json
 import logging
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.test import RequestFactory
 
-from core.logs import JsonFormatter, PlainFormatter, RequestIdFilter
+from core.logs import JsonFormatter, PlainFormatter, RequestIdFilter, client_name
 from core.testing import error, ok
 
 
@@ -75,6 +77,13 @@ def test_errors_and_unknown_paths_are_logged_with_their_status(api, anon, reques
 def test_the_console_user_is_the_client(operator_api, request_lines):
     ok(operator_api.get("/projects"))
     assert request_lines()[0]["client"] == "test-operator"
+
+
+def test_a_caller_that_is_no_django_user_is_named_by_its_username():
+    # As a signed webhook's n8n stand-in (webhooks.authentication.N8nCaller).
+    request = RequestFactory().get("/api/webhooks/x")
+    request.user = SimpleNamespace(is_authenticated=True, username="n8n (HMAC)")
+    assert client_name(request) == "n8n (HMAC)"
 
 
 def test_logging_a_request_costs_no_query(operator_api, django_assert_num_queries):
