@@ -9,6 +9,12 @@ from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.views import set_rollback
 
+from core.database import (
+    DATABASE_UNAVAILABLE_MESSAGE,
+    RETRY_AFTER_SECONDS,
+    is_database_unavailable,
+    log_database_unavailable,
+)
 from core.responses import EnvelopeResponse
 
 logger = logging.getLogger(__name__)
@@ -62,6 +68,12 @@ def error_response(status_code: int, message: str, data=None, headers=None) -> E
 
 def envelope_exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: every failure becomes {code, msg, data}; never an HTML page."""
+    if is_database_unavailable(exc):
+        set_rollback()
+        log_database_unavailable(exc)
+        return error_response(
+            503, DATABASE_UNAVAILABLE_MESSAGE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        )
     if isinstance(exc, ApplicationError):
         set_rollback()
         return error_response(exc.status_code, exc.message, exc.data)

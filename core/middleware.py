@@ -1,7 +1,10 @@
 from http import HTTPStatus
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.signals import got_request_exception
+from django.http import HttpResponse, JsonResponse
+
+from core.database import DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS, note_database_outage
 
 API_PATH_PREFIXES = ("/api/", "/projects")
 # The HTML documentation pages live under /api/ but are not part of the JSON API.
@@ -20,21 +23,39 @@ def envelope_error(status: int, message: str | None = None) -> JsonResponse:
     )
 
 
+def database_unavailable(api: bool) -> HttpResponse:
+    if api:
+        response = envelope_error(503, DATABASE_UNAVAILABLE_MESSAGE)
+    else:
+        response = HttpResponse(
+            "<!doctype html><title>Service Unavailable</title><h1>Service Unavailable</h1>"
+            f"<p>{DATABASE_UNAVAILABLE_MESSAGE}.</p>",
+            status=503,
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 class ApiErrorEnvelopeMiddleware:
     """Keeps Django's own error pages out of the JSON API.
 
     DRF's exception handler covers errors raised inside its views; this covers the rest:
     unknown URLs (404), Django-level 405, an unhandled error (500, DEBUG's technical page
     included), and request bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (413), which DRF's
-    parsers would otherwise read whole.
+    parsers would otherwise read whole. A database outage outside DRF's views (the session
+    middleware, the admin) is a 503 here: the envelope for the API, a short page elsewhere.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        got_request_exception.connect(note_database_outage, dispatch_uid="database_outage")
 
     def __call__(self, request):
         if not is_api_path(request.path):
-            return self.get_response(request)
+            response = self.get_response(request)
+            if response.status_code == 500 and getattr(request, "database_unavailable", False):
+                return database_unavailable(api=False)
+            return response
         try:
             content_length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -46,6 +67,8 @@ class ApiErrorEnvelopeMiddleware:
         response = self.get_response(request)
         if response.status_code < 400:
             return response
+        if response.status_code == 500 and getattr(request, "database_unavailable", False):
+            return database_unavailable(api=True)
         if response.get("Content-Type", "").startswith("application/json"):
             return response
         enveloped = envelope_error(response.status_code)

@@ -6,6 +6,13 @@ Every value can be overridden from the environment (GUNICORN_* below, or GUNICOR
 import multiprocessing
 import os
 
+from django.conf import settings
+from gunicorn.glogging import Logger
+
+from core.logs import JsonFormatter
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shortsgen.settings")
+
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
@@ -15,14 +22,27 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Recycle workers now and then so that a slow leak never becomes an outage.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "1000"))
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# ShortsGen logs every request itself (core.logs: its id, client and duration); gunicorn's
+# access log would repeat it. GUNICORN_ACCESSLOG=- brings it back.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
-def on_starting(server):
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shortsgen.settings")
-    from django.conf import settings
+class JsonLinesLogger(Logger):
+    """gunicorn's own lines (boot, worker exits and timeouts) as JSON, wherever they go."""
 
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(JsonFormatter())
+
+
+if settings.LOG_FORMAT == "json":
+    logger_class = JsonLinesLogger
+
+
+def on_starting(server):
     if settings.SECRET_KEY == settings.INSECURE_DEV_SECRET_KEY and not settings.DEBUG:
         raise SystemExit("DJANGO_SECRET_KEY must be set to serve ShortsGen with gunicorn.")

@@ -59,6 +59,13 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env_str(name).strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # The insecure fallback keeps `make run` and `make test` zero-setup; the gunicorn config
@@ -96,6 +103,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request's id and its log line cover every other middleware's answer too.
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.ApiErrorEnvelopeMiddleware",
@@ -160,6 +169,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test_{_sqlite_name}")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Seconds to wait for PostgreSQL to accept a connection: while it is unreachable, requests
+# get a 503 this soon instead of hanging until gunicorn kills the worker. (0 would mean
+# forever.) A connect_timeout in DATABASE_URL's query string wins.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+if DATABASE_CONNECT_TIMEOUT < 1:
+    raise ImproperlyConfigured("DATABASE_CONNECT_TIMEOUT must be at least 1 second")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -185,11 +204,30 @@ STORAGES = {
 # assets, not in a task row).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SHORTSGEN_MAX_BODY_BYTES", 5 * 1024 * 1024)
 
+# HTTPS (README, Deployment). DJANGO_HTTPS: people reach ShortsGen over HTTPS only, whether
+# TLS ends here or at a proxy; it turns on the redirect, secure cookies and HSTS.
+HTTPS = env_bool("DJANGO_HTTPS", False)
+# TLS ends at a proxy: trust its X-Forwarded-Proto, else every request looks like plain HTTP
+# (and the redirect would loop).
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else None
 )
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+# Off when the proxy redirects http:// itself (then silence security.W008, see below).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", HTTPS)
+# Probes of a load balancer or orchestrator speak plain HTTP to the instance.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Deploy checks this deployment has decided do not apply, comma-separated ids (e.g.
+# security.W008 when the proxy redirects to HTTPS itself). Only ever set from the environment,
+# so that each one is a decision of whoever runs it.
+SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -308,18 +346,36 @@ N8N_WEBHOOK_MAX_AGE_SECONDS = env_int("N8N_WEBHOOK_MAX_AGE_SECONDS", 300)
 # The address n8n reaches ShortsGen at: callback URLs in the workflow payloads start with it.
 SHORTSGEN_PUBLIC_URL = env_str("SHORTSGEN_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 
+# json: one JSON object a line, for log collectors; plain: for people (the default with DEBUG,
+# as in `make run`). Every request gets one line of its own (core.logs); neither format ever
+# holds a request body or header, so tokens and credentials stay out of the logs.
+LOG_FORMAT = env_choice("SHORTSGEN_LOG_FORMAT", ("json", "plain"), "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "core.logs.JsonFormatter"},
+        "plain": {
+            "class": "core.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "filters": {
+        "request_id": {"()": "core.logs.RequestIdFilter"},
+        "tracebacks_only": {"()": "core.logs.TracebacksOnly"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("SHORTSGEN_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Unhandled errors with their traceback; its status lines repeat the request's own.
+        "django.request": {"filters": ["tracebacks_only"]},
         # Lockouts and failures are WARNING; its INFO lines repeat every successful sign-in.
         "axes": {"level": "WARNING"},
     },

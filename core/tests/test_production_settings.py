@@ -1,0 +1,143 @@
+"""Production posture: `check --deploy` is clean with production's environment, HTTPS settings
+follow DJANGO_HTTPS, the database connect timeout is set. Each case runs Django in a fresh
+process, since settings are read from the environment once."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from cryptography.fernet import Fernet
+from django.conf import settings
+
+from core.testing import ok
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    """The environment of a production process: none of this machine's settings leak in."""
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "SHORTSGEN_", "N8N_", "DATABASE_"))
+    }
+    return {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "shortsgen.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "shortsgen.example.com",
+        "SHORTSGEN_CREDENTIALS_KEY": Fernet.generate_key().decode(),
+        "DATABASE_URL": "postgres://shortsgen:password@db.internal:5432/shortsgen",
+        **extra,
+    }
+
+
+def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def settings_under(env: dict[str, str], *names: str) -> dict:
+    script = (
+        "import json; from django.conf import settings as s; "
+        f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    "https_env",
+    [
+        pytest.param(
+            {
+                "DJANGO_HTTPS": "true",
+                "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "true",
+                "DJANGO_HSTS_PRELOAD": "true",
+            },
+            id="tls-ends-at-gunicorn",
+        ),
+        pytest.param(
+            {
+                "DJANGO_HTTPS": "true",
+                "DJANGO_BEHIND_TLS_PROXY": "true",
+                "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "true",
+                # The proxy redirects http:// itself; the domain is not on the preload list.
+                "DJANGO_SSL_REDIRECT": "false",
+                "DJANGO_SILENCED_SYSTEM_CHECKS": "security.W008,security.W021",
+            },
+            id="tls-ends-at-a-redirecting-proxy",
+        ),
+    ],
+)
+def test_deploy_check_is_clean_with_the_production_environment(https_env):
+    result = deploy_check(production_env(**https_env))
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout, result.stdout
+
+
+def test_deploy_check_warns_without_https_settings():
+    result = deploy_check(production_env())
+    assert result.returncode != 0
+    for check in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert check in result.stderr
+
+
+def test_https_turns_on_redirect_secure_cookies_and_hsts():
+    names = (
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_PROXY_SSL_HEADER",
+    )
+    assert settings_under(production_env(DJANGO_HTTPS="true"), *names) == {
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_PROXY_SSL_HEADER": None,
+    }
+    assert settings_under(production_env(), *names) == {
+        "SECURE_SSL_REDIRECT": False,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "SECURE_HSTS_SECONDS": 0,
+        "SECURE_PROXY_SSL_HEADER": None,
+    }
+
+
+def test_postgresql_connections_time_out_as_configured():
+    env = production_env(DATABASE_CONNECT_TIMEOUT="7")
+    assert settings_under(env, "DATABASES")["DATABASES"]["default"]["OPTIONS"] == {
+        "connect_timeout": 7
+    }
+    env["DATABASE_CONNECT_TIMEOUT"] = "0"
+    with pytest.raises(subprocess.CalledProcessError) as failure:
+        settings_under(env, "DATABASES")
+    assert "DATABASE_CONNECT_TIMEOUT must be at least 1 second" in failure.value.stderr
+
+
+def test_health_probes_are_not_redirected_to_https(anon, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert ok(anon.get("/healthz")) == {"status": "ok"}
+    assert ok(anon.get("/readyz")) == {"status": "ok", "database": "ok"}
+    response = anon.get("/projects")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/projects"
