@@ -15,6 +15,7 @@ from accounts.serializers import (
     PlatformPathSerializer,
     ResetUsageSerializer,
 )
+from core.idempotency import idempotent
 from core.lookups import get_or_404
 from core.roles import READERS, WRITERS
 
@@ -36,6 +37,7 @@ class PlatformAccountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(PlatformAccountSerializer(self.get_object()).data)
 
+    @idempotent
     @extend_schema(
         request=PlatformAccountCreateSerializer, responses={201: PlatformAccountSerializer}
     )

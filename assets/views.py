@@ -16,6 +16,7 @@ from assets.serializers import (
     FileHashPathSerializer,
 )
 from core.exceptions import NotFoundError
+from core.idempotency import idempotent
 from core.lookups import get_or_404
 from core.roles import READERS, WORKERS, WRITERS
 
@@ -38,6 +39,7 @@ class AssetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(AssetSerializer(self.get_object()).data)
 
+    @idempotent
     @extend_schema(
         request=AssetCreateSerializer,
         responses={

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from core import admin_api_clients  # noqa: F401  (registers the API clients' admin)
 from core.exceptions import ApplicationError
-from core.models import WorkflowRun
+from core.models import IdempotencyRecord, WorkflowRun
 from core.n8n import workflow_run_retry
 
 
@@ -59,3 +59,23 @@ class WorkflowRunAdmin(admin.ModelAdmin):
                 )
         if succeeded:
             self.message_user(request, f"{succeeded} run(s) sent.", messages.SUCCESS)
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(admin.ModelAdmin):
+    """Read-only; deleting a record frees its key before the window ends."""
+
+    list_display = ["id", "user", "method", "path", "key", "response_status", "created_at"]
+    list_filter = ["method", "path", "response_status"]
+    list_select_related = ["user"]
+    search_fields = ["key", "=user__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]

@@ -125,3 +125,43 @@ class ApiClient(TimestampedModel):
     @property
     def name(self) -> str:
         return self.user.username
+
+
+class IdempotencyRecord(models.Model):
+    """The first successful answer to a creating POST sent with an `Idempotency-Key` header.
+
+    A key belongs to one user (API client or person) and one endpoint (method and canonical
+    path). The row is inserted before the creation, in the same transaction, so a concurrent
+    request with the same key waits on the unique index and then replays what this one stored.
+    Rows older than IDEMPOTENCY_KEY_TTL_HOURS count as unused; `purge_idempotency_keys`
+    deletes them.
+    """
+
+    # The unique constraint's index starts with the user: no index of its own.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=255)
+    # An HMAC (keyed with SECRET_KEY) of the canonical JSON body, not a bare hash: bodies may
+    # hold platform credentials, and a bare hash would let a database dump test guesses.
+    request_hash = models.CharField(max_length=64)
+    # Null only inside the transaction that creates; other requests never see it so.
+    response_status = models.PositiveSmallIntegerField(null=True)
+    # The envelope as JSON text: jsonb would reorder its keys, and a replay is the same bytes.
+    response_body = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key", "method", "path"],
+                name="%(app_label)s_%(class)s_unique_key",
+                violation_error_message="This Idempotency-Key is already used on this endpoint.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.method} {self.path} {self.key!r} ({self.response_status})"

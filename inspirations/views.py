@@ -3,6 +3,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.idempotency import idempotent
 from core.lookups import get_or_404
 from core.n8n import run_summary
 from core.responses import triggered_response
@@ -40,6 +41,7 @@ class InspirationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(InspirationSerializer(self.get_object()).data)
 
+    @idempotent
     @extend_schema(request=InspirationCreateSerializer, responses={201: InspirationSerializer})
     def create(self, request):
         params = InspirationCreateSerializer(data=request.data)

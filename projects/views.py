@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from core.exceptions import ApplicationError, NotFoundError
 from core.fields import JSONObjectField
+from core.idempotency import idempotent
 from core.lookups import get_or_404
 from core.responses import triggered_response
 from core.roles import N8N, READERS, WRITERS
@@ -58,6 +59,7 @@ class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         project = get_or_404(projects_with_tasks(), pk, "Project not found")
         return Response(ProjectSerializer(project).data)
 
+    @idempotent
     @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
     def create(self, request):
         params = ProjectCreateSerializer(data=request.data)
@@ -128,6 +130,7 @@ class ProjectTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def retrieve(self, request, code=None):
         return Response(ProjectTypeSerializer(self.get_object()).data)
 
+    @idempotent
     @extend_schema(
         description="Setting a workflow URL needs the permission projects.set_workflow_urls "
         "(else 403) and a host in N8N_ALLOWED_HOSTS (else 400).",

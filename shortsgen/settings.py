@@ -309,6 +309,10 @@ TASK_MAX_LEASE_SECONDS = env_int("SHORTSGEN_TASK_MAX_LEASE_SECONDS", 86400)
 TASK_RETRY_BACKOFF_BASE_SECONDS = env_int("SHORTSGEN_TASK_RETRY_BACKOFF_BASE_SECONDS", 10)
 TASK_RETRY_BACKOFF_MAX_SECONDS = env_int("SHORTSGEN_TASK_RETRY_BACKOFF_MAX_SECONDS", 3600)
 
+# Idempotency-Key (docs/api.md): hours a key replays its first answer; older keys count as
+# unused, and `manage.py purge_idempotency_keys` deletes them.
+IDEMPOTENCY_KEY_TTL_HOURS = env_int("SHORTSGEN_IDEMPOTENCY_KEY_TTL_HOURS", 24)
+
 # Fernet keys that encrypt platform-account credentials at rest, comma-separated: the first
 # encrypts, all of them decrypt (key rotation). Unset: a key derived from SECRET_KEY, for
 # development and tests only (see accounts/crypto.py).

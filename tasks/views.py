@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from core.actors import Actor
 from core.exceptions import ApplicationError, NotFoundError
 from core.fields import MAX_ID
+from core.idempotency import idempotent
 from core.lookups import get_or_404
 from core.responses import EnvelopeResponse
 from core.roles import READERS, WORKERS, WRITERS, Role
@@ -73,6 +74,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(TaskSerializer(self.get_object()).data)
 
+    @idempotent
     @extend_schema(request=TaskCreateSerializer, responses={201: TaskSerializer})
     def create(self, request):
         params = TaskCreateSerializer(data=request.data)
@@ -89,6 +91,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         task = services.task_update(task_id=self.task_id(), actor=actor, **params.validated_data)
         return Response(TaskSerializer(task).data)
 
+    @idempotent
     @extend_schema(request=TaskBatchCreateSerializer, responses={201: TaskSerializer(many=True)})
     @action(detail=False, methods=["post"])
     def batch(self, request):

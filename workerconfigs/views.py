@@ -3,6 +3,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.idempotency import idempotent
 from core.lookups import get_or_404
 from core.roles import READERS, WORKERS, WRITERS
 from workerconfigs import services
@@ -45,6 +46,7 @@ class WorkerConfigViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(WorkerConfigSerializer(self.get_object()).data)
 
+    @idempotent
     @extend_schema(request=WorkerConfigCreateSerializer, responses={201: WorkerConfigSerializer})
     def create(self, request):
         params = WorkerConfigCreateSerializer(data=request.data)
