@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, OuterRef, Q, Value, When, prefetch_related_objects
 from django.utils import timezone
 
@@ -73,11 +73,13 @@ def tasks_create(specs: Sequence[TaskSpec], *, actor: Actor | None = None) -> li
     if not specs:
         return []
     now = timezone.now()
+    # Lock order, as reports and claims take it: the tasks (by id), then their project.
+    existing = _lock_existing_dependencies(specs)
     _lock_projects(specs)
     _check_accounts_exist(specs)
     _check_commit_ids_free(specs)
     by_key = _index_by_key(specs)
-    existing = _lock_existing_dependencies(specs)
+    _check_existing_dependencies(specs, existing)
     order = _topological_order(specs, by_key)
 
     status_of: dict[int, str] = {}  # index in specs -> status to create with
@@ -140,19 +142,20 @@ def _new_task(spec: TaskSpec, status: str, now) -> Task:
 
 
 def _lock_projects(specs: Sequence[TaskSpec]) -> None:
-    """The projects must exist, and stay so until we commit: FOR SHARE makes a concurrent
-    project delete (which locks the row FOR UPDATE) wait, so its soft delete of the tasks
-    sees ours; a delete that committed first leaves nothing to lock ("not found")."""
+    """The projects must exist, and stay so until we commit: the row lock makes a concurrent
+    project delete wait, so its soft delete of the tasks sees ours; a delete that committed
+    first leaves nothing to lock ("not found").
+
+    FOR NO KEY UPDATE, not FOR SHARE: the counters' UPDATE needs that lock anyway, and two
+    creations that each held a share lock deadlocked upgrading it. (SQLite's IMMEDIATE
+    transactions already hold the database's write lock.)"""
     wanted = sorted({spec.project_id for spec in specs})
-    projects = Project.objects.filter(id__in=wanted)
-    if connection.vendor == "postgresql":
-        sql, params = projects.order_by().values("id").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"{sql} ORDER BY 1 FOR SHARE", params)
-            found = {row[0] for row in cursor.fetchall()}
-    else:
-        # SQLite's IMMEDIATE transactions already hold the database's write lock.
-        found = set(projects.values_list("id", flat=True))
+    found = set(
+        Project.objects.filter(id__in=wanted)
+        .order_by("id")
+        .select_for_update(no_key=True)
+        .values_list("id", flat=True)
+    )
     for spec in specs:
         if spec.project_id not in found:
             raise spec.error("project_id", f"Project {spec.project_id} not found.")
@@ -206,18 +209,22 @@ def _lock_existing_dependencies(specs: Sequence[TaskSpec]) -> dict[int, dict]:
     """Read (and lock) the existing tasks the new ones depend on.
 
     The lock matters: a dependency completing concurrently would otherwise run its promotion
-    before our insert commits and leave the new task waiting for good.
+    before our insert commits and leave the new task waiting for good; and a dependency
+    being deleted is either refused (it has a dependent now) or gone ("not found").
     """
     wanted = {dep for spec in specs for dep in spec.dependencies if isinstance(dep, int)}
     if not wanted:
         return {}
-    rows = {
+    return {
         row["id"]: row
         for row in Task.objects.filter(id__in=wanted)
         .order_by("id")
         .select_for_update()
         .values("id", "project_id", "status")
     }
+
+
+def _check_existing_dependencies(specs: Sequence[TaskSpec], rows: dict[int, dict]) -> None:
     for spec in specs:
         for dep in spec.dependencies:
             if not isinstance(dep, int):
@@ -226,7 +233,6 @@ def _lock_existing_dependencies(specs: Sequence[TaskSpec]) -> dict[int, dict]:
                 raise spec.error("dependencies", f"Task {dep} not found.")
             if rows[dep]["project_id"] != spec.project_id:
                 raise spec.error("dependencies", f"Task {dep} belongs to another project.")
-    return rows
 
 
 def _topological_order(specs: Sequence[TaskSpec], by_key: dict[str, int]) -> list[int]:
