@@ -209,8 +209,9 @@ def _lock_existing_dependencies(specs: Sequence[TaskSpec]) -> dict[int, dict]:
     """Read (and lock) the existing tasks the new ones depend on.
 
     The lock matters: a dependency completing concurrently would otherwise run its promotion
-    before our insert commits and leave the new task waiting for good; and a dependency
-    being deleted is either refused (it has a dependent now) or gone ("not found").
+    before our insert commits and leave the new task waiting for good. FOR NO KEY UPDATE
+    still keeps reports out, but not the foreign-key check (FOR KEY SHARE) of a PATCH that
+    names the same dependency while it holds the project we wait for: no deadlock.
     """
     wanted = {dep for spec in specs for dep in spec.dependencies if isinstance(dep, int)}
     if not wanted:
@@ -219,7 +220,7 @@ def _lock_existing_dependencies(specs: Sequence[TaskSpec]) -> dict[int, dict]:
         row["id"]: row
         for row in Task.objects.filter(id__in=wanted)
         .order_by("id")
-        .select_for_update()
+        .select_for_update(no_key=True)
         .values("id", "project_id", "status")
     }
 

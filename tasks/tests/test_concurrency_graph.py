@@ -11,7 +11,7 @@ from core.actors import Actor
 from core.exceptions import ApplicationError
 from projects.models import Project
 from projects.services import project_delete
-from tasks.models import Task
+from tasks.models import Task, TaskDependency
 from tasks.services import TaskSpec, task_update, tasks_create
 
 THREADS = 8
@@ -96,3 +96,23 @@ def test_a_project_delete_racing_reports_and_creations_deletes_every_task():
     gone = {"Task not found", f"project_id: Project {project.id} not found."}
     assert all(isinstance(exc, ApplicationError) and exc.message in gone for exc in errors), errors
     assert not Task.objects.filter(project_id=project.id).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_creating_dependents_while_other_tasks_are_pointed_at_the_same_dependencies():
+    project = Project.objects.create(name="p", project_type="x")
+    roots = tasks_create([TaskSpec(project_id=project.id, task_type="root")] * 40)
+    others = tasks_create([TaskSpec(project_id=project.id, task_type="other")] * 40)
+    actor = Actor.system("test")
+
+    def create():
+        for root in roots:
+            spec = TaskSpec(project_id=project.id, task_type="new", dependencies=[root.id])
+            tasks_create([spec])
+
+    def repoint():
+        for root, other in zip(roots, others, strict=True):
+            task_update(task_id=other.id, actor=actor, dependencies=[root.id])
+
+    assert run_together(create, repoint) == []
+    assert TaskDependency.objects.count() == 80
