@@ -537,6 +537,49 @@ def _replace_dependencies(task: Task, dependency_ids: Sequence[int]) -> None:
     )
 
 
+# --- deletion -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_delete(*, task_id: int) -> None:
+    """Soft-delete one task; refused (409) while live tasks depend on it.
+
+    A live task depends only on live tasks, so the graph never waits for, nor runs without,
+    a task that is gone. Whatever lease the task has ends with it: its worker's next
+    heartbeat or report finds no task (404).
+    """
+    # Lock order, as everywhere: the task, then its project. The project's row serialises
+    # the graph's edits (a PATCH of dependencies and a creation take it too), so no
+    # dependent can appear between the check below and the commit. NO KEY UPDATE on the
+    # task: a PATCH that holds the project and names this task as a dependency checks its
+    # foreign key (FOR KEY SHARE) without waiting for us, commits, and is seen below.
+    task = Task.objects.select_for_update(no_key=True).filter(id=task_id).first()
+    if task is None:
+        raise ApplicationError("Task not found", status_code=404)
+    Project.objects.select_for_update(no_key=True).filter(id=task.project_id).first()
+    dependents = list(
+        TaskDependency.objects.filter(depends_on_id=task.id, task__deleted_at__isnull=True)
+        .order_by("task_id")
+        .values_list("task_id", flat=True)
+    )
+    if dependents:
+        shown = ", ".join(map(str, dependents[:10]))
+        if len(dependents) > 10:
+            shown += f" and {len(dependents) - 10} more"
+        raise ApplicationError(
+            f"Task {task.id} cannot be deleted: tasks depend on it ({shown}). Delete them "
+            "first, or remove it from their dependencies; nothing was deleted.",
+            status_code=409,
+            data={"dependent_task_ids": dependents},
+        )
+    now = timezone.now()
+    Task.objects.filter(id=task.id).update(deleted_at=now, updated_at=now)
+    delta = Counter(total_tasks=-1)
+    delta.subtract(_counted(task.status))
+    _apply_counter_deltas({task.project_id: delta})
+    sync_project_statuses([task.project_id])
+
+
 # --- whole graphs ---------------------------------------------------------------------------
 
 

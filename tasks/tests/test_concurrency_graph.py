@@ -12,7 +12,7 @@ from core.exceptions import ApplicationError
 from projects.models import Project
 from projects.services import project_delete
 from tasks.models import Task, TaskDependency
-from tasks.services import TaskSpec, task_update, tasks_create
+from tasks.services import TaskSpec, task_delete, task_update, tasks_create
 
 THREADS = 8
 
@@ -116,3 +116,81 @@ def test_creating_dependents_while_other_tasks_are_pointed_at_the_same_dependenc
 
     assert run_together(create, repoint) == []
     assert TaskDependency.objects.count() == 80
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deletes_racing_reports_keep_the_project_counters_exact():
+    project = Project.objects.create(name="p", project_type="x")
+    tasks = tasks_create([TaskSpec(project_id=project.id, task_type="t")] * 120)
+    actor = Actor.system("test")
+    refused: list[str] = []
+
+    def complete(chunk):
+        for task in chunk:
+            try:
+                task_update(task_id=task.id, actor=actor, status=Task.Status.COMPLETED)
+            except ApplicationError as exc:  # deleted first
+                refused.append(exc.message)
+
+    def delete(chunk):
+        for task in chunk:
+            task_delete(task_id=task.id)
+
+    # Every third task is deleted while the others complete, the two interleaved.
+    jobs = [lambda c=tasks[s::4]: complete(c) for s in range(4)]
+    jobs.append(lambda: delete(tasks[::3]))
+    assert run_together(*jobs) == []
+    assert set(refused) <= {"Task not found"}
+    live = Task.objects.filter(project=project)
+    project.refresh_from_db()
+    assert (
+        (project.total_tasks, project.completed_tasks, project.failed_tasks)
+        == (
+            live.count(),
+            live.filter(status=Task.Status.COMPLETED).count(),
+            0,
+        )
+        == (80, 80, 0)
+    )
+    assert project.status == "completed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delete_racing_new_dependents_never_leaves_one_waiting_for_a_deleted_task():
+    project = Project.objects.create(name="p", project_type="x")
+    roots = tasks_create([TaskSpec(project_id=project.id, task_type="root")] * 40)
+    others = tasks_create([TaskSpec(project_id=project.id, task_type="other")] * 40)
+    actor = Actor.system("test")
+    refusals: list[str] = []
+
+    def attempt(service, **kwargs) -> None:
+        try:
+            service(**kwargs)
+        except ApplicationError as exc:
+            refusals.append(exc.message)
+
+    def delete():
+        for root in roots:
+            attempt(task_delete, task_id=root.id)
+
+    def create():
+        for root in roots:
+            spec = TaskSpec(project_id=project.id, task_type="new", dependencies=[root.id])
+            attempt(tasks_create, specs=[spec])
+
+    def repoint():
+        for root, other in zip(roots, others, strict=True):
+            attempt(task_update, task_id=other.id, actor=actor, dependencies=[root.id])
+
+    assert run_together(delete, create, repoint) == []
+    assert (
+        TaskDependency.objects.filter(task__deleted_at__isnull=True)
+        .exclude(depends_on__deleted_at__isnull=True)
+        .count()
+        == 0
+    )
+    assert all(
+        "cannot be deleted: tasks depend on it" in message or message.endswith(" not found.")
+        for message in refusals
+    ), refusals
+    assert refusals  # the race really ran both ways
