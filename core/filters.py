@@ -14,7 +14,7 @@ from django.db import models
 from django_filters.rest_framework import FilterSet as RestFilterSet
 from drf_spectacular.utils import extend_schema_field
 
-from core.fields import MAX_ID
+from core.fields import MAX_ID, invalid_choice_message
 
 # Exactly these, in any case: what front ends and shells send for a flag.
 BOOLEAN_VALUES = {"true": True, "false": False, "1": True, "0": False}
@@ -44,11 +44,9 @@ class ChoiceFilter(django_filters.MultipleChoiceFilter):
     the choices is refused, and the message lists them as the body's choice fields do."""
 
     def __init__(self, *args, choices, **kwargs):
-        valid = ", ".join(str(value) for value, _ in choices)
-        kwargs.setdefault(
-            "error_messages",
-            {"invalid_choice": f'"%(value)s" is not a valid choice. Valid choices: {valid}.'},
-        )
+        values = [value for value, _ in choices]
+        message = invalid_choice_message(values, placeholder="%(value)s")
+        kwargs.setdefault("error_messages", {"invalid_choice": message})
         # A column of the row itself: no join whose duplicates DISTINCT would remove.
         kwargs.setdefault("distinct", False)
         super().__init__(*args, choices=choices, **kwargs)
