@@ -370,9 +370,9 @@ def _check_leases(
     }
 
 
-def _lock_tasks(condition: Q, *, not_found: str | None) -> list[Task]:
+def _lock_tasks(condition: Q, *, not_found: str | None, no_key: bool = False) -> list[Task]:
     # Ordered by id so that two batch reports over overlapping tasks cannot deadlock.
-    tasks = list(Task.objects.filter(condition).order_by("id").select_for_update())
+    tasks = list(Task.objects.filter(condition).order_by("id").select_for_update(no_key=no_key))
     if not tasks and not_found:
         raise ApplicationError(not_found, status_code=404)
     return tasks
@@ -553,9 +553,7 @@ def task_delete(*, task_id: int) -> None:
     # dependent can appear between the check below and the commit. NO KEY UPDATE on the
     # task: a PATCH that holds the project and names this task as a dependency checks its
     # foreign key (FOR KEY SHARE) without waiting for us, commits, and is seen below.
-    task = Task.objects.select_for_update(no_key=True).filter(id=task_id).first()
-    if task is None:
-        raise ApplicationError("Task not found", status_code=404)
+    task = _lock_tasks(Q(id=task_id), not_found="Task not found", no_key=True)[0]
     Project.objects.select_for_update(no_key=True).filter(id=task.project_id).first()
     dependents = list(
         TaskDependency.objects.filter(depends_on_id=task.id, task__deleted_at__isnull=True)
