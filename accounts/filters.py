@@ -1,12 +1,8 @@
-import django_filters
-
 from accounts.models import PlatformAccount
+from core.filters import FilterSet
 
 
-class PlatformAccountFilter(django_filters.FilterSet):
-    platform = django_filters.MultipleChoiceFilter(choices=PlatformAccount.Platform.choices)
-    status = django_filters.MultipleChoiceFilter(choices=PlatformAccount.Status.choices)
-
+class PlatformAccountFilter(FilterSet):
     class Meta:
         model = PlatformAccount
         fields = ["platform", "status"]

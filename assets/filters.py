@@ -1,13 +1,8 @@
-import django_filters
-
 from assets.models import Asset
+from core.filters import FilterSet
 
 
-class AssetFilter(django_filters.FilterSet):
-    asset_type = django_filters.MultipleChoiceFilter(choices=Asset.AssetType.choices)
-    status = django_filters.MultipleChoiceFilter(choices=Asset.Status.choices)
-    visibility = django_filters.MultipleChoiceFilter(choices=Asset.Visibility.choices)
-
+class AssetFilter(FilterSet):
     class Meta:
         model = Asset
         fields = ["asset_type", "status", "visibility"]

@@ -55,12 +55,18 @@ class LivePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return self.get_queryset().model._meta.verbose_name.capitalize()
 
 
+def invalid_choice_message(values, *, placeholder: str) -> str:
+    """The refusal of a value that is not a choice, listing the valid ones: the same words
+    for a body's fields and a list's query parameters (each framework fills `placeholder`)."""
+    valid = ", ".join(str(value) for value in values)
+    return f'"{placeholder}" is not a valid choice. Valid choices: {valid}.'
+
+
 class ChoiceField(serializers.ChoiceField):
     """A choice whose error message lists the valid values."""
 
     def __init__(self, choices, **kwargs):
         super().__init__(choices, **kwargs)
-        valid = ", ".join(str(value) for value in self.choices)
-        self.error_messages["invalid_choice"] = (
-            f'"{{input}}" is not a valid choice. Valid choices: {valid}.'
+        self.error_messages["invalid_choice"] = invalid_choice_message(
+            self.choices, placeholder="{input}"
         )

@@ -97,8 +97,12 @@ def project_update(*, project: Project, status: str | None = None, **fields) -> 
 @transaction.atomic
 def project_delete(*, project: Project) -> None:
     """Soft-delete the project and its tasks."""
-    # The row lock waits for task creations in flight (they hold it FOR SHARE), so the
-    # UPDATE below also deletes the tasks they add.
+    # Lock order, as reports and claims take it: the tasks (by id), then the project. The
+    # project's row lock waits for task creations in flight (they hold it too), so the
+    # UPDATE below also deletes the tasks they add. (NO KEY: a PATCH of dependencies holding
+    # the project may still check its foreign keys on them.)
+    tasks = Task.objects.filter(project=project).order_by("id")
+    list(tasks.select_for_update(no_key=True).values("id"))
     Project.objects.select_for_update().filter(pk=project.pk).first()
     now = timezone.now()
     Task.objects.filter(project=project).update(deleted_at=now, updated_at=now)

@@ -44,7 +44,8 @@ def sync_project_statuses(project_ids: Iterable[int]) -> None:
 
     A task failed for good fails the project; all tasks completed complete it; a project
     that was completed or failed and has open tasks again goes back to processing (or
-    pending if none has started); the first started task moves a pending project on.
+    pending if none has started); the first started task moves a pending project on. A
+    project left without live tasks keeps its status: there is nothing to derive it from.
     """
     project_ids = list(project_ids)
     if not project_ids:
@@ -59,7 +60,7 @@ def sync_project_statuses(project_ids: Iterable[int]) -> None:
         When(failed_tasks__gt=0, then=Value(P.FAILED)),
         When(total_tasks__gt=0, completed_tasks=F("total_tasks"), then=Value(P.COMPLETED)),
         When(Q(status__in=[P.PENDING, P.COMPLETED, P.FAILED]) & started, then=Value(P.PROCESSING)),
-        When(status__in=[P.COMPLETED, P.FAILED], then=Value(P.PENDING)),
+        When(status__in=[P.COMPLETED, P.FAILED], total_tasks__gt=0, then=Value(P.PENDING)),
         default=F("status"),
     )
     Project.all_objects.filter(id__in=project_ids).alias(derived=derived).exclude(

@@ -42,6 +42,10 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
+class TaskDeletedSerializer(serializers.Serializer):
+    message = serializers.CharField()
+
+
 class DependencyReferenceField(serializers.Field):
     """In a batch, a dependency is an existing task's id or another entry's string key."""
 

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, OuterRef, Q, Value, When, prefetch_related_objects
 from django.utils import timezone
 
@@ -73,11 +73,13 @@ def tasks_create(specs: Sequence[TaskSpec], *, actor: Actor | None = None) -> li
     if not specs:
         return []
     now = timezone.now()
+    # Lock order, as reports and claims take it: the tasks (by id), then their project.
+    existing = _lock_existing_dependencies(specs)
     _lock_projects(specs)
     _check_accounts_exist(specs)
     _check_commit_ids_free(specs)
     by_key = _index_by_key(specs)
-    existing = _lock_existing_dependencies(specs)
+    _check_existing_dependencies(specs, existing)
     order = _topological_order(specs, by_key)
 
     status_of: dict[int, str] = {}  # index in specs -> status to create with
@@ -140,19 +142,20 @@ def _new_task(spec: TaskSpec, status: str, now) -> Task:
 
 
 def _lock_projects(specs: Sequence[TaskSpec]) -> None:
-    """The projects must exist, and stay so until we commit: FOR SHARE makes a concurrent
-    project delete (which locks the row FOR UPDATE) wait, so its soft delete of the tasks
-    sees ours; a delete that committed first leaves nothing to lock ("not found")."""
+    """The projects must exist, and stay so until we commit: the row lock makes a concurrent
+    project delete wait, so its soft delete of the tasks sees ours; a delete that committed
+    first leaves nothing to lock ("not found").
+
+    FOR NO KEY UPDATE, not FOR SHARE: the counters' UPDATE needs that lock anyway, and two
+    creations that each held a share lock deadlocked upgrading it. (SQLite's IMMEDIATE
+    transactions already hold the database's write lock.)"""
     wanted = sorted({spec.project_id for spec in specs})
-    projects = Project.objects.filter(id__in=wanted)
-    if connection.vendor == "postgresql":
-        sql, params = projects.order_by().values("id").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"{sql} ORDER BY 1 FOR SHARE", params)
-            found = {row[0] for row in cursor.fetchall()}
-    else:
-        # SQLite's IMMEDIATE transactions already hold the database's write lock.
-        found = set(projects.values_list("id", flat=True))
+    found = set(
+        Project.objects.filter(id__in=wanted)
+        .order_by("id")
+        .select_for_update(no_key=True)
+        .values_list("id", flat=True)
+    )
     for spec in specs:
         if spec.project_id not in found:
             raise spec.error("project_id", f"Project {spec.project_id} not found.")
@@ -206,18 +209,23 @@ def _lock_existing_dependencies(specs: Sequence[TaskSpec]) -> dict[int, dict]:
     """Read (and lock) the existing tasks the new ones depend on.
 
     The lock matters: a dependency completing concurrently would otherwise run its promotion
-    before our insert commits and leave the new task waiting for good.
+    before our insert commits and leave the new task waiting for good. FOR NO KEY UPDATE
+    still keeps reports out, but not the foreign-key check (FOR KEY SHARE) of a PATCH that
+    names the same dependency while it holds the project we wait for: no deadlock.
     """
     wanted = {dep for spec in specs for dep in spec.dependencies if isinstance(dep, int)}
     if not wanted:
         return {}
-    rows = {
+    return {
         row["id"]: row
         for row in Task.objects.filter(id__in=wanted)
         .order_by("id")
-        .select_for_update()
+        .select_for_update(no_key=True)
         .values("id", "project_id", "status")
     }
+
+
+def _check_existing_dependencies(specs: Sequence[TaskSpec], rows: dict[int, dict]) -> None:
     for spec in specs:
         for dep in spec.dependencies:
             if not isinstance(dep, int):
@@ -226,7 +234,6 @@ def _lock_existing_dependencies(specs: Sequence[TaskSpec]) -> dict[int, dict]:
                 raise spec.error("dependencies", f"Task {dep} not found.")
             if rows[dep]["project_id"] != spec.project_id:
                 raise spec.error("dependencies", f"Task {dep} belongs to another project.")
-    return rows
 
 
 def _topological_order(specs: Sequence[TaskSpec], by_key: dict[str, int]) -> list[int]:
@@ -363,9 +370,9 @@ def _check_leases(
     }
 
 
-def _lock_tasks(condition: Q, *, not_found: str | None) -> list[Task]:
+def _lock_tasks(condition: Q, *, not_found: str | None, no_key: bool = False) -> list[Task]:
     # Ordered by id so that two batch reports over overlapping tasks cannot deadlock.
-    tasks = list(Task.objects.filter(condition).order_by("id").select_for_update())
+    tasks = list(Task.objects.filter(condition).order_by("id").select_for_update(no_key=no_key))
     if not tasks and not_found:
         raise ApplicationError(not_found, status_code=404)
     return tasks
@@ -528,6 +535,47 @@ def _replace_dependencies(task: Task, dependency_ids: Sequence[int]) -> None:
     TaskDependency.objects.bulk_create(
         [TaskDependency(task=task, depends_on_id=dep) for dep in wanted - edges[task.id]]
     )
+
+
+# --- deletion -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_delete(*, task_id: int) -> None:
+    """Soft-delete one task; refused (409) while live tasks depend on it.
+
+    A live task depends only on live tasks, so the graph never waits for, nor runs without,
+    a task that is gone. Whatever lease the task has ends with it: its worker's next
+    heartbeat or report finds no task (404).
+    """
+    # Lock order, as everywhere: the task, then its project. The project's row serialises
+    # the graph's edits (a PATCH of dependencies and a creation take it too), so no
+    # dependent can appear between the check below and the commit. NO KEY UPDATE on the
+    # task: a PATCH that holds the project and names this task as a dependency checks its
+    # foreign key (FOR KEY SHARE) without waiting for us, commits, and is seen below.
+    task = _lock_tasks(Q(id=task_id), not_found="Task not found", no_key=True)[0]
+    Project.objects.select_for_update(no_key=True).filter(id=task.project_id).first()
+    dependents = list(
+        TaskDependency.objects.filter(depends_on_id=task.id, task__deleted_at__isnull=True)
+        .order_by("task_id")
+        .values_list("task_id", flat=True)
+    )
+    if dependents:
+        shown = ", ".join(map(str, dependents[:10]))
+        if len(dependents) > 10:
+            shown += f" and {len(dependents) - 10} more"
+        raise ApplicationError(
+            f"Task {task.id} cannot be deleted: tasks depend on it ({shown}). Delete them "
+            "first, or remove it from their dependencies; nothing was deleted.",
+            status_code=409,
+            data={"dependent_task_ids": dependents},
+        )
+    now = timezone.now()
+    Task.objects.filter(id=task.id).update(deleted_at=now, updated_at=now)
+    delta = Counter(total_tasks=-1)
+    delta.subtract(_counted(task.status))
+    _apply_counter_deltas({task.project_id: delta})
+    sync_project_statuses([task.project_id])
 
 
 # --- whole graphs ---------------------------------------------------------------------------

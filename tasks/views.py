@@ -10,6 +10,7 @@ from core.idempotency import idempotent
 from core.lookups import get_or_404
 from core.responses import EnvelopeResponse
 from core.roles import READERS, WORKERS, WRITERS, Role
+from core.schema import ERROR_ENVELOPE
 from tasks import claims, services
 from tasks.filters import TaskFilter
 from tasks.models import Task
@@ -19,6 +20,7 @@ from tasks.serializers import (
     TaskBatchUpdateSerializer,
     TaskClaimSerializer,
     TaskCreateSerializer,
+    TaskDeletedSerializer,
     TaskHeartbeatSerializer,
     TaskReleaseSerializer,
     TaskSerializer,
@@ -53,7 +55,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     # tasks they hold (with the lease's token); only a worker's claim shows credentials.
     roles = {
         **dict.fromkeys(["list", "retrieve", "types", "stats"], READERS | WORKERS),
-        **dict.fromkeys(["create", "batch"], WRITERS),
+        **dict.fromkeys(["create", "batch", "destroy"], WRITERS),
         **dict.fromkeys(["claim", "heartbeat", "release"], WORKERS),
         **dict.fromkeys(
             ["partial_update", "update_by_commit_id", "batch_update"], WRITERS | WORKERS
@@ -90,6 +92,21 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         refuse_fields_workers_may_not_set(actor, params.validated_data)
         task = services.task_update(task_id=self.task_id(), actor=actor, **params.validated_data)
         return Response(TaskSerializer(task).data)
+
+    @extend_schema(
+        description="Soft delete. Refused while live tasks depend on this one (409, their ids "
+        "in data.dependent_task_ids): delete them first or change their dependencies. A "
+        "worker holding the task finds it gone (404) at its next heartbeat or report.",
+        responses={
+            200: TaskDeletedSerializer,
+            409: OpenApiResponse(
+                ERROR_ENVELOPE, "Live tasks depend on this one; nothing was deleted."
+            ),
+        },
+    )
+    def destroy(self, request, pk=None):
+        services.task_delete(task_id=self.task_id())
+        return Response({"message": "Task deleted successfully"})
 
     @idempotent
     @extend_schema(request=TaskBatchCreateSerializer, responses={201: TaskSerializer(many=True)})

@@ -78,8 +78,11 @@ class Worker:
             beat.join()
         outputs = {repr(out) for _, status, out, _ in results if status == "completed"}
         if len(tasks) > 1 and all(r[1] == "completed" for r in results) and len(outputs) == 1:
-            self.client.report_batch(tasks, status="completed", task_output=results[0][2])
-            return len(tasks)
+            try:
+                self.client.report_batch(tasks, status="completed", task_output=results[0][2])
+                return len(tasks)
+            except WorkerError as exc:  # e.g. a task was deleted: the batch changed nothing
+                logger.warning("batch report refused (%s); reporting task by task", exc.msg)
         for task, status, output, error in results:
             try:
                 self.client.report(task, status=status, task_output=output, error_message=error)

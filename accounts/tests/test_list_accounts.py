@@ -65,9 +65,12 @@ def test_filter_by_status(api, make_account):
     [
         (
             "platform=sora",
-            "platform: Select a valid choice. sora is not one of the available choices.",
+            'platform: "sora" is not a valid choice. Valid choices: dreamina, midjourney, runway.',
         ),
-        ("status=on", "status: Select a valid choice. on is not one of the available choices."),
+        (
+            "status=on",
+            'status: "on" is not a valid choice. Valid choices: active, inactive.',
+        ),
         ("skip=-1", "skip: Ensure this value is greater than or equal to 0."),
         ("limit=1001", "limit: Ensure this value is less than or equal to 1000."),
     ],

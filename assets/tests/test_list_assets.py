@@ -54,11 +54,12 @@ def test_filter_by_visibility(api, make_asset):
     [
         (
             "asset_type=movie",
-            "asset_type: Select a valid choice. movie is not one of the available choices.",
+            'asset_type: "movie" is not a valid choice. Valid choices: video, image, audio, text.',
         ),
         (
             "status=active",
-            "status: Select a valid choice. active is not one of the available choices.",
+            'status: "active" is not a valid choice. Valid choices: PENDING_ANALYSIS, ACTIVE, '
+            "ARCHIVED, FAILED.",
         ),
         ("skip=-1", "skip: Ensure this value is greater than or equal to 0."),
         ("limit=0", "limit: Ensure this value is greater than or equal to 1."),

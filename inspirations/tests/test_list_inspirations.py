@@ -50,7 +50,11 @@ def test_filter_by_project_type_code(api, make_inspiration):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("status=done", "status: Select a valid choice. done is not one of the available choices."),
+        (
+            "status=done",
+            'status: "done" is not a valid choice. Valid choices: draft, generating, approved, '
+            "rejected, failed.",
+        ),
         ("skip=x", "skip: A valid integer is required."),
         ("limit=0", "limit: Ensure this value is greater than or equal to 1."),
     ],

@@ -41,7 +41,10 @@ def test_list_filters_by_status_and_type(api, create_project):
     assert [p["id"] for p in ok(api.get("/projects?project_type=a"))] == [a["id"]]
     assert [p["id"] for p in ok(api.get("/projects?status=failed"))] == [b["id"]]
     message = error(api.get("/projects?status=nope"), 400)
-    assert message.startswith("status: Select a valid choice.")
+    assert message == (
+        'status: "nope" is not a valid choice. Valid choices: pending, processing, completed, '
+        "failed."
+    )
 
 
 def test_list_hides_deleted_projects(api, create_project):

@@ -150,6 +150,13 @@ def test_recalculate_tasks_repairs_the_counters(api, create_project, demo_types)
     assert len(data["tasks"]) == 6
 
 
+@pytest.mark.parametrize("status", ["completed", "failed"])
+def test_recalculate_tasks_keeps_the_status_of_a_project_without_tasks(api, create_project, status):
+    project = create_project(project_type="none")
+    Project.objects.filter(id=project["id"]).update(status=status)
+    assert ok(api.post(f"/projects/{project['id']}/recalculate-tasks"))["status"] == status
+
+
 def test_recalculate_tasks_of_unknown_project_is_a_404(api):
     assert error(api.post("/projects/5555/recalculate-tasks"), 404) == "Project not found"
 

@@ -9,7 +9,7 @@ from core.roles import Role
 from core.testing import make_token
 from projects.models import Project
 from tasks.models import Task
-from tasks.services import TaskSpec, tasks_create
+from tasks.services import TaskSpec, task_delete, tasks_create
 from worker import ShortsGenClient, Worker, WorkerError
 from worker.__main__ import main
 
@@ -114,6 +114,21 @@ def test_a_report_with_a_stale_lease_is_refused(client, project):
     assert Task.objects.get(id=task["id"]).status == "processing"
     assert client.heartbeat(task)["status"] == "processing"
     assert client.release(task)["status"] == "pending"
+
+
+def test_a_task_deleted_while_it_runs_does_not_hold_back_the_rest_of_its_batch(client, project):
+    tasks = make(project, 3)
+
+    def handler(task):
+        if task["id"] == tasks[1].id:
+            task_delete(task_id=task["id"])  # a client deletes it meanwhile
+        return {"ok": True}
+
+    assert Worker(client, ["render"], handler, max_tasks=3).run(stop_when_idle=True) == 3
+    assert sorted(Task.objects.values_list("id", "status")) == [
+        (tasks[0].id, "completed"),
+        (tasks[2].id, "completed"),
+    ]
 
 
 def test_the_cli_runs_until_idle(live_server, project):

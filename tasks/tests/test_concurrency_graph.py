@@ -1,0 +1,196 @@
+"""Graph changes racing each other against the real database: real threads, each with its own
+connection. Every writer takes its locks in one order (the tasks by id, then their project),
+so none of these may deadlock."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from core.actors import Actor
+from core.exceptions import ApplicationError
+from projects.models import Project
+from projects.services import project_delete
+from tasks.models import Task, TaskDependency
+from tasks.services import TaskSpec, task_delete, task_update, tasks_create
+
+THREADS = 8
+
+
+def run_together(*jobs) -> list[BaseException]:
+    """Run each job in its own thread, started together; return what they raised."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(jobs))
+
+    def run(job) -> None:
+        try:
+            start.wait()
+            job()
+        except BaseException as exc:  # reported by the caller; a thread cannot fail a test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_creations_in_one_project_keep_its_counters_exact():
+    project = Project.objects.create(name="p", project_type="x")
+
+    def create():
+        for _ in range(20):
+            tasks_create([TaskSpec(project_id=project.id, task_type="t")])
+
+    assert run_together(*[create] * THREADS) == []
+    project.refresh_from_db()
+    assert project.total_tasks == THREADS * 20 == Task.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_creating_dependents_while_their_dependencies_complete():
+    project = Project.objects.create(name="p", project_type="x")
+    dependencies = tasks_create([TaskSpec(project_id=project.id, task_type="t")] * 40)
+    actor = Actor.system("test")
+
+    def create():
+        for dep in dependencies:
+            spec = TaskSpec(project_id=project.id, task_type="next", dependencies=[dep.id])
+            tasks_create([spec])
+
+    def complete():
+        for dep in dependencies:
+            task_update(task_id=dep.id, actor=actor, status=Task.Status.COMPLETED)
+
+    assert run_together(create, complete) == []
+    # Each dependent saw its dependency either before or after it completed, never between.
+    assert set(Task.objects.filter(task_type="next").values_list("status", flat=True)) == {
+        Task.Status.PENDING
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_project_delete_racing_reports_and_creations_deletes_every_task():
+    project = Project.objects.create(name="p", project_type="x")
+    tasks = tasks_create([TaskSpec(project_id=project.id, task_type="t")] * 60)
+    actor = Actor.system("test")
+
+    def complete():
+        for task in tasks:
+            task_update(task_id=task.id, actor=actor, status=Task.Status.COMPLETED)
+
+    def create():
+        for task in tasks[:20]:
+            tasks_create([TaskSpec(project_id=project.id, task_type="n", dependencies=[task.id])])
+
+    def delete():
+        project_delete(project=project)
+
+    errors = run_together(complete, create, delete)
+    # What came after the delete found the tasks or the project gone; nothing deadlocked.
+    gone = {"Task not found", f"project_id: Project {project.id} not found."}
+    assert all(isinstance(exc, ApplicationError) and exc.message in gone for exc in errors), errors
+    assert not Task.objects.filter(project_id=project.id).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_creating_dependents_while_other_tasks_are_pointed_at_the_same_dependencies():
+    project = Project.objects.create(name="p", project_type="x")
+    roots = tasks_create([TaskSpec(project_id=project.id, task_type="root")] * 40)
+    others = tasks_create([TaskSpec(project_id=project.id, task_type="other")] * 40)
+    actor = Actor.system("test")
+
+    def create():
+        for root in roots:
+            spec = TaskSpec(project_id=project.id, task_type="new", dependencies=[root.id])
+            tasks_create([spec])
+
+    def repoint():
+        for root, other in zip(roots, others, strict=True):
+            task_update(task_id=other.id, actor=actor, dependencies=[root.id])
+
+    assert run_together(create, repoint) == []
+    assert TaskDependency.objects.count() == 80
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deletes_racing_reports_keep_the_project_counters_exact():
+    project = Project.objects.create(name="p", project_type="x")
+    tasks = tasks_create([TaskSpec(project_id=project.id, task_type="t")] * 120)
+    actor = Actor.system("test")
+    refused: list[str] = []
+
+    def complete(chunk):
+        for task in chunk:
+            try:
+                task_update(task_id=task.id, actor=actor, status=Task.Status.COMPLETED)
+            except ApplicationError as exc:  # deleted first
+                refused.append(exc.message)
+
+    def delete(chunk):
+        for task in chunk:
+            task_delete(task_id=task.id)
+
+    # Every third task is deleted while the others complete, the two interleaved.
+    jobs = [lambda c=tasks[s::4]: complete(c) for s in range(4)]
+    jobs.append(lambda: delete(tasks[::3]))
+    assert run_together(*jobs) == []
+    assert set(refused) <= {"Task not found"}
+    live = Task.objects.filter(project=project)
+    project.refresh_from_db()
+    assert (
+        (project.total_tasks, project.completed_tasks, project.failed_tasks)
+        == (
+            live.count(),
+            live.filter(status=Task.Status.COMPLETED).count(),
+            0,
+        )
+        == (80, 80, 0)
+    )
+    assert project.status == "completed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delete_racing_new_dependents_never_leaves_one_waiting_for_a_deleted_task():
+    project = Project.objects.create(name="p", project_type="x")
+    roots = tasks_create([TaskSpec(project_id=project.id, task_type="root")] * 40)
+    others = tasks_create([TaskSpec(project_id=project.id, task_type="other")] * 40)
+    actor = Actor.system("test")
+    refusals: list[str] = []
+
+    def attempt(service, **kwargs) -> None:
+        try:
+            service(**kwargs)
+        except ApplicationError as exc:
+            refusals.append(exc.message)
+
+    def delete():
+        for root in roots:
+            attempt(task_delete, task_id=root.id)
+
+    def create():
+        for root in roots:
+            spec = TaskSpec(project_id=project.id, task_type="new", dependencies=[root.id])
+            attempt(tasks_create, specs=[spec])
+
+    def repoint():
+        for root, other in zip(roots, others, strict=True):
+            attempt(task_update, task_id=other.id, actor=actor, dependencies=[root.id])
+
+    assert run_together(delete, create, repoint) == []
+    assert (
+        TaskDependency.objects.filter(task__deleted_at__isnull=True)
+        .exclude(depends_on__deleted_at__isnull=True)
+        .count()
+        == 0
+    )
+    assert all(
+        "cannot be deleted: tasks depend on it" in message or message.endswith(" not found.")
+        for message in refusals
+    ), refusals
+    assert refusals  # the race really ran both ways
