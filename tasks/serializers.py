@@ -41,11 +41,11 @@ class TaskSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
 class TaskDeletedSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
 class DependencyReferenceField(serializers.Field):
     """In a batch, a dependency is an existing task's id or another entry's string key."""
 
