@@ -59,6 +59,12 @@ def test_a_body_not_json_is_a_documented_415(api):
     assert_documented(response, "post", "/api/assets/")
 
 
+def test_a_method_a_webhook_does_not_have_is_a_405_not_a_403(n8n_api):
+    # The role check ran before the handler lookup and refused a method nobody may call.
+    response = n8n_api.put("/api/webhooks/n8n/task_update/1", {}, format="json")
+    assert error(response, 405) == 'Method "PUT" not allowed.'
+
+
 @EDGE_FIX
 def test_a_skip_beyond_bigint_is_a_400(api):
     response = api.get("/api/assets", {"skip": 2**63})
