@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench venv migrate demo token clean
+.PHONY: run test lint format bench fuzz venv migrate demo token clean
 
 venv: $(VENV)/.installed
 
@@ -50,6 +50,11 @@ format: venv
 ## latency at 1k and 1M ready tasks. BENCH_DATABASE_URL picks the (separate) database.
 bench: venv
 	$(BIN)/python -m bench.run
+
+## Fuzzing (PostgreSQL): Schemathesis over /api/schema/ through gunicorn, one pass per role.
+## FUZZ_SECONDS (240) is the budget; FUZZ_DATABASE_URL the database, dropped and made anew.
+fuzz: venv
+	$(BIN)/python -m fuzz.run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm test_db.sqlite3* staticfiles

@@ -1,5 +1,6 @@
 import re
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assets.models import SHA256_HEX_MESSAGE, Asset
@@ -8,6 +9,7 @@ from core.fields import ChoiceField, JSONObjectField
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-9a-fA-F]{64}$"})
 class FileHashField(serializers.CharField):
     """A sha256 digest in hex; upper case is accepted and stored in lower case."""
 

@@ -33,6 +33,7 @@ class IdField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class LivePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A reference by integer id to a live row; the message says which id is unknown."""
 

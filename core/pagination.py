@@ -3,6 +3,8 @@ from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from core.fields import MAX_ID
+
 
 class SkipLimitQuerySerializer(serializers.Serializer):
     skip = serializers.IntegerField(min_value=0, default=0)
@@ -41,7 +43,7 @@ class SkipLimitPagination(LimitOffsetPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.offset_query_param:
-                parameter["schema"].update(minimum=0, default=0)
+                parameter["schema"].update(minimum=0, maximum=MAX_ID, default=0)
             elif parameter["name"] == self.limit_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_limit, default=100)
         return parameters

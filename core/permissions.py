@@ -42,6 +42,8 @@ def allowed_roles(view, request) -> frozenset[str] | None:
         return ANY_ROLE
     if hasattr(view, "action") and view.action is None:
         return None
+    if not hasattr(view, "action") and not hasattr(view, request.method.lower()):
+        return None  # a plain view without a handler for the method: it answers 405
     return frozenset(getattr(view, "roles", {}).get(action, ()))
 
 

@@ -1,5 +1,5 @@
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -76,7 +76,7 @@ class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         project = services.project_update(project=self.get_object(), **params.validated_data)
         return Response(ProjectSerializer(project_with_tasks(project.id)).data)
 
-    @extend_schema(responses=ProjectDeletedSerializer)
+    @extend_schema(responses={200: ProjectDeletedSerializer})
     def destroy(self, request, pk=None):
         services.project_delete(project=self.get_object())
         return Response({"message": "Project deleted successfully"})
@@ -161,7 +161,7 @@ class ProjectTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         return Response(ProjectTypeSerializer(project_type).data)
 
-    @extend_schema(responses=ProjectTypeDeletedSerializer)
+    @extend_schema(responses={200: ProjectTypeDeletedSerializer})
     def destroy(self, request, code=None):
         services.project_type_delete(project_type=self.get_object())
         return Response({"message": "Project type deleted successfully"})
@@ -200,7 +200,10 @@ class ProjectTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         description="Sets sort_order 10, 20, 30… on the listed types in the given order; the "
         "others keep theirs. Returns every type in the new order.",
         request=ProjectTypeSortOrderSerializer,
-        responses=ProjectTypeSerializer(many=True),
+        responses={
+            200: ProjectTypeSerializer(many=True),
+            404: OpenApiResponse(description="Unknown codes: the message names them."),
+        },
     )
     @action(detail=False, methods=["post"], url_path="sort-order", pagination_class=None)
     def sort_order(self, request):

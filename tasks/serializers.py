@@ -1,8 +1,9 @@
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.fields import ChoiceField, IdField, JSONObjectField
+from core.fields import MAX_ID, ChoiceField, IdField, JSONObjectField
 from tasks.models import Task
 from tasks.services import TaskSpec
 
@@ -45,7 +46,14 @@ class TaskDeletedSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            {"type": "string", "minLength": 1, "maxLength": 100},
+        ]
+    }
+)
 class DependencyReferenceField(serializers.Field):
     """In a batch, a dependency is an existing task's id or another entry's string key."""
 
@@ -143,6 +151,15 @@ class LeaseSecondsField(serializers.IntegerField):
         if value > settings.TASK_MAX_LEASE_SECONDS:
             self.fail("max_value", max_value=settings.TASK_MAX_LEASE_SECONDS)
         return value
+
+
+class LeaseSecondsFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema shows the bound in force when it is served, as the field checks it."""
+
+    target_class = LeaseSecondsField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "integer", "minimum": 1, "maximum": settings.TASK_MAX_LEASE_SECONDS}
 
 
 def lease_seconds_field():

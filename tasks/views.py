@@ -10,7 +10,7 @@ from core.idempotency import idempotent
 from core.lookups import get_or_404
 from core.responses import EnvelopeResponse
 from core.roles import READERS, WORKERS, WRITERS, Role
-from core.schema import ERROR_ENVELOPE
+from core.schema import ERROR_ENVELOPE, NullableProxySerializer
 from tasks import claims, services
 from tasks.filters import TaskFilter
 from tasks.models import Task
@@ -29,6 +29,29 @@ from tasks.serializers import (
 )
 
 NOTHING_TO_CLAIM = "No pending tasks available for the given types."
+CLAIM_RESULT = NullableProxySerializer(
+    component_name="ClaimResult",
+    serializers=[ClaimedTaskSerializer, ClaimedTaskSerializer(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+TASK_STATS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "task_type": {"type": "string"},
+            "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "ready": {"type": "integer"},
+            "oldest_ready_age_seconds": {"type": "number", "nullable": True},
+        },
+        "required": ["task_type", "counts", "ready", "oldest_ready_age_seconds"],
+    },
+}
+UNKNOWN_TASKS = OpenApiResponse(
+    description="Unknown commit_ids (or task_ids): the message and data name them; nothing "
+    "was changed."
+)
 # What a worker reports on a task it holds; the rest of a task (its account, its graph, its
 # input) is its client's to set.
 WORKER_REPORT_FIELDS = frozenset({"status", "task_output", "error_message", "commit_id"})
@@ -119,11 +142,17 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=TaskClaimSerializer,
-        responses=OpenApiResponse(
-            ClaimedTaskSerializer,
-            "The claimed task (a list of them when max_tasks is given); code 1 and data null "
-            "when no task is ready.",
-        ),
+        responses={
+            200: OpenApiResponse(
+                CLAIM_RESULT,
+                "The claimed task (a list of them when max_tasks is given); code 1 and data "
+                "null when no task is ready.",
+            ),
+            503: OpenApiResponse(
+                description="The bound account's credentials cannot be decrypted with the "
+                "configured keys; the claim was undone."
+            ),
+        },
     )
     @action(detail=False, methods=["post"])
     def claim(self, request):
@@ -160,21 +189,28 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         return Response(TaskSerializer(task).data)
 
-    @extend_schema(responses=OpenApiResponse(description="Task types of live tasks, sorted."))
+    @extend_schema(
+        responses=OpenApiResponse(
+            {"type": "array", "items": {"type": "string"}}, "Task types of live tasks, sorted."
+        )
+    )
     @action(detail=False, methods=["get"])
     def types(self, request):
         return Response(claims.task_types())
 
     @extend_schema(
         responses=OpenApiResponse(
-            description="Per task type: counts by status, ready count, oldest ready age (s)."
+            TASK_STATS, "Per task type: counts by status, ready count, oldest ready age (s)."
         )
     )
     @action(detail=False, methods=["get"])
     def stats(self, request):
         return Response(claims.task_stats())
 
-    @extend_schema(request=TaskBatchUpdateSerializer, responses=TaskSerializer(many=True))
+    @extend_schema(
+        request=TaskBatchUpdateSerializer,
+        responses={200: TaskSerializer(many=True), 404: UNKNOWN_TASKS},
+    )
     @action(detail=False, methods=["patch"], url_path="batch-update")
     def batch_update(self, request):
         params = TaskBatchUpdateSerializer(data=request.data)
@@ -184,7 +220,9 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         return Response(TaskSerializer(tasks, many=True).data)
 
-    @extend_schema(request=TaskUpdateByCommitIdSerializer, responses=TaskSerializer)
+    @extend_schema(
+        request=TaskUpdateByCommitIdSerializer, responses={200: TaskSerializer, 404: UNKNOWN_TASKS}
+    )
     @action(detail=False, methods=["patch"], url_path="update-by-commit-id")
     def update_by_commit_id(self, request):
         params = TaskUpdateByCommitIdSerializer(data=request.data)

@@ -64,8 +64,9 @@ class NewTaskSerializer(serializers.Serializer):
     platform = serializers.CharField(max_length=32, required=False, allow_null=True)
     commit_id = serializers.CharField(max_length=255, required=False, allow_null=True)
     error_message = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    priority = serializers.IntegerField(required=False)
-    max_attempts = serializers.IntegerField(min_value=1, required=False)
+    # The bounds of POST /api/tasks: the columns' range, and as many attempts as there.
+    priority = serializers.IntegerField(min_value=-(2**31), max_value=2**31 - 1, required=False)
+    max_attempts = serializers.IntegerField(min_value=1, max_value=100, required=False)
 
 
 class ProjectCreationCallbackSerializer(CallbackSerializer):

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -51,8 +51,12 @@ class N8nWebhookView(APIView):
         return Response(result)
 
 
-def webhook_view(endpoint, serializer, not_found, description):
-    @extend_schema(request=serializer, responses=WebhookResultSerializer, description=description)
+def webhook_view(endpoint, serializer, not_found, description, responses=None):
+    @extend_schema(
+        request=serializer,
+        responses={200: WebhookResultSerializer, **(responses or {})},
+        description=description,
+    )
     def post(self, request, target_id):
         return N8nWebhookView.post(self, request, target_id)
 
@@ -83,6 +87,11 @@ project_creation = webhook_view(
     "Result of the transform workflow: creates the project and its tasks (dependencies by "
     "task key or by index into tasks; without tasks the type's template) or nothing. Only for "
     "an approved inspiration (else 400) that has no project yet (else 409).",
+    responses={
+        409: OpenApiResponse(
+            description="The inspiration already has a project: data.project_id names it."
+        )
+    },
 )
 project_execution = webhook_view(
     Endpoint.PROJECT_EXECUTION,

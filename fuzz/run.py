@@ -1,0 +1,314 @@
+"""`make fuzz`: property-based fuzzing of the API with Schemathesis, over /api/schema/, through
+gunicorn on PostgreSQL, as each API role calls it.
+
+A fresh database (dropped and created each run) gets the migrations, the demo data, one token
+per role and a project of each demo type (so that workers find tasks to claim). gunicorn serves
+it on a free loopback port with DEBUG off. Then one Schemathesis pass per role (client, worker,
+n8n), each over the operations that role may call (the schema's `x-roles`, docs/roles.md), with
+the checks that every answer is no server error, has a status the schema documents, the
+content type it documents and a body that matches the documented schema. The time budget is
+shared between the passes by their number of operations. Prints a summary, writes the reports
+to fuzz/results/, exits non-zero on any failure, and always stops gunicorn.
+
+Environment: FUZZ_DATABASE_URL (a database of its own, dropped and created each run),
+FUZZ_SECONDS (the whole budget, 240), FUZZ_ROLES (client,worker,n8n), FUZZ_PORT (a free one),
+FUZZ_WORKERS (Schemathesis workers, 2), FUZZ_GUNICORN_WORKERS (2), FUZZ_SEED (a seed to repeat
+a run), FUZZ_ST_ARGS (more `st run` options, e.g. "--max-examples 50 --mode positive").
+"""
+
+import json
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DB = os.environ.get("FUZZ_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shortsgen_fuzz")
+SECONDS = float(os.environ.get("FUZZ_SECONDS", "240"))
+ROLES = [r.strip() for r in os.environ.get("FUZZ_ROLES", "client,worker,n8n").split(",") if r]
+ST_WORKERS = os.environ.get("FUZZ_WORKERS", "2")
+GUNICORN_WORKERS = os.environ.get("FUZZ_GUNICORN_WORKERS", "2")
+SEED = os.environ.get("FUZZ_SEED", "")
+ST_ARGS = shlex.split(os.environ.get("FUZZ_ST_ARGS", ""))
+CHECKS = ",".join(
+    [
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_schema_conformance",
+    ]
+)
+# No pass gets less than this, however few operations its role may call.
+MIN_PASS_SECONDS = 20
+RESULTS = ROOT / "fuzz" / "results"
+GENERATED = re.compile(r"^\s*(\d+) generated")
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DB,
+    "DJANGO_SETTINGS_MODULE": "shortsgen.settings",
+    "DJANGO_SECRET_KEY": "fuzz-only-not-a-secret",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    "SHORTSGEN_LOG_LEVEL": "WARNING",
+    # The fuzzer is one client sending as fast as it can: the throttles would answer most of
+    # its requests 429 (documented, so no failure, but nothing tested behind them).
+    **{
+        f"SHORTSGEN_THROTTLE_{name}": "none"
+        for name in ("FAILED_AUTH", "WORKER", "N8N", "CLIENT", "OPERATOR", "VIEWER")
+    },
+    # No workflow URL is configured and no host is allowed: nothing is sent anywhere.
+    "N8N_INSPIRATION_WORKFLOW_URL": "",
+    "N8N_TRANSFORM_WORKFLOW_URL": "",
+    "N8N_EXECUTION_WORKFLOW_URL": "",
+    "N8N_ALLOWED_HOSTS": "",
+    "N8N_WEBHOOK_SECRET": "",
+}
+
+
+def log(message: str) -> None:
+    print(f"[fuzz {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def manage(*args: str) -> str:
+    result = subprocess.run(
+        [str(BIN / "python"), "manage.py", *args],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip()
+
+
+def fresh_database() -> None:
+    name = psycopg.conninfo.conninfo_to_dict(DB)["dbname"]
+    admin = psycopg.conninfo.make_conninfo(DB, dbname="postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        # FORCE: a gunicorn left over from a killed run must not keep the old one alive.
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    manage("migrate", "--noinput")
+    manage("load_demo")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port: int, logfile) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "shortsgen.wsgi",
+            "--config",
+            "shortsgen/gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            GUNICORN_WORKERS,
+            "--access-logfile",
+            "-",
+        ],
+        cwd=ROOT,
+        env=ENV,
+        stdout=logfile,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {server.returncode}; see {logfile.name}")
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200:
+                    return server
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise SystemExit(f"gunicorn did not answer /readyz within 90 s; see {logfile.name}")
+    except BaseException:
+        stop_gunicorn(server)
+        raise
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def seed_projects(url: str, client_token: str) -> None:
+    """A project of each demo type: tasks for the workers to claim, report and release."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {client_token}"
+    types = session.get(f"{url}/api/project-types").json()["data"]
+    for project_type in types:
+        code = project_type["code"]
+        reply = session.post(f"{url}/projects", json={"name": f"fuzz {code}", "project_type": code})
+        reply.raise_for_status()
+
+
+def operations_by_role(schema: dict) -> dict[str, list[str]]:
+    """The operation ids each role may call, from the schema's `x-roles`. /api/projects is
+    the same view as /projects: fuzzing both would spend the budget twice on one code."""
+    roles: dict[str, list[str]] = {}
+    for path, item in schema["paths"].items():
+        if path.startswith("/api/projects"):
+            continue
+        for operation in item.values():
+            for role in operation.get("x-roles", []):
+                roles.setdefault(role, []).append(operation["operationId"])
+    return roles
+
+
+def run_pass(role, token, operation_ids, seconds, url, stamp) -> dict:
+    report = RESULTS / f"{stamp}-{role}.ndjson"
+    junit = RESULTS / f"{stamp}-{role}.xml"
+    command = [
+        str(BIN / "st"),
+        "--config-file",
+        str(ROOT / "fuzz" / "schemathesis.toml"),
+        "run",
+        f"{url}/api/schema/",
+        "--checks",
+        CHECKS,
+        "--header",
+        f"Authorization: Token {token}",
+        "--include-operation-id-regex",
+        "^(" + "|".join(re.escape(op) for op in operation_ids) + ")$",
+        "--max-time",
+        str(max(1, int(seconds))),
+        "--workers",
+        ST_WORKERS,
+        "--request-timeout",
+        "30",
+        # The token comes from the header above, not from generated values.
+        "--generation-with-security-parameters",
+        "false",
+        "--generation-database",
+        str(RESULTS / "examples"),
+        "--report",
+        "ndjson,junit",
+        "--report-ndjson-path",
+        str(report),
+        "--report-junit-path",
+        str(junit),
+        "--no-color",
+        *(["--seed", SEED] if SEED else []),
+        *ST_ARGS,
+    ]
+    log(f"pass {role}: {len(operation_ids)} operations, {int(seconds)} s")
+    started = time.monotonic()
+    cases = 0
+    # Schemathesis's own report goes to our output as it comes; its last lines count the cases.
+    with subprocess.Popen(
+        command, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, text=True, bufsize=1
+    ) as st:
+        try:
+            for line in st.stdout:
+                sys.stdout.write(line)
+                if match := GENERATED.match(line):
+                    cases = int(match.group(1))
+        except BaseException:
+            st.terminate()
+            raise
+    return {
+        "role": role,
+        "exit_code": st.returncode,
+        "seconds": round(time.monotonic() - started, 1),
+        "operations": len(operation_ids),
+        "cases": cases,
+        "failures": failures_by_check(report),
+    }
+
+
+def failures_by_check(report: Path) -> dict[str, int]:
+    """Distinct failures (operation, check, message) by check, from the pass's NDJSON events."""
+    seen = set()
+    if not report.exists():
+        return {}
+    for line in report.read_text().splitlines():
+        finished = json.loads(line).get("ScenarioFinished")
+        if not finished:
+            continue
+        for checks in finished.get("recorder", {}).get("checks", {}).values():
+            for check in checks:
+                failure = (check.get("failure_info") or {}).get("failure")
+                if check.get("status") == "failure" and failure:
+                    seen.add((check["name"], failure["operation"], failure["message"]))
+    return dict(Counter(name for name, _, _ in seen))
+
+
+def stop_on_sigterm(signum, frame):
+    # Like Ctrl-C: unwind, so that gunicorn and Schemathesis are stopped on the way out.
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    os.chdir(ROOT)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    log(f"database {DB}: drop, create, migrate, load_demo")
+    fresh_database()
+    tokens = {role: manage("create_api_token", f"fuzz-{role}", "--role", role) for role in ROLES}
+    port = int(os.environ.get("FUZZ_PORT") or free_port())
+    url = f"http://127.0.0.1:{port}"
+    server_log = RESULTS / f"{stamp}-gunicorn.log"
+    results = []
+    with server_log.open("w") as logfile:
+        server = start_gunicorn(port, logfile)
+        try:
+            log(f"gunicorn on {url} (log: {server_log.relative_to(ROOT)})")
+            if "client" in tokens:
+                seed_projects(url, tokens["client"])
+            schema = requests.get(f"{url}/api/schema/?format=json", timeout=30).json()
+            by_role = operations_by_role(schema)
+            total = sum(len(by_role.get(role, [])) for role in ROLES)
+            for role in ROLES:
+                operation_ids = by_role.get(role, [])
+                if not operation_ids:
+                    continue
+                share = max(MIN_PASS_SECONDS, SECONDS * len(operation_ids) / total)
+                results.append(run_pass(role, tokens[role], operation_ids, share, url, stamp))
+        finally:
+            stop_gunicorn(server)
+
+    server_errors = server_log.read_text().count("Unhandled error")
+    totals = {key: sum(row[key] for row in results) for key in ("operations", "cases")}
+    print()
+    print(f"{'role':<8}{'operations':>11}{'cases':>8}{'seconds':>9}  failures by check")
+    for row in results:
+        failures = ", ".join(f"{k} {v}" for k, v in sorted(row["failures"].items())) or "none"
+        exit_note = "" if row["exit_code"] == 0 else f" (exit {row['exit_code']})"
+        print(
+            f"{row['role']:<8}{row['operations']:>11}{row['cases']:>8}{row['seconds']:>9}  "
+            f"{failures}{exit_note}"
+        )
+    seconds = round(sum(row["seconds"] for row in results))
+    print(f"{'all':<8}{totals['operations']:>11}{totals['cases']:>8}{seconds:>9}")
+    print(f"unhandled errors logged by the server: {server_errors} (see {server_log.name})")
+    failed = [row["role"] for row in results if row["exit_code"] != 0]
+    log("failed: " + ", ".join(failed) if failed else "no failures")
+    return 1 if failed or not results else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
