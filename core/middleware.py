@@ -3,6 +3,8 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http import JsonResponse
 
+from core.parsers import printable, refused_character
+
 API_PATH_PREFIXES = ("/api/", "/projects")
 # The HTML documentation pages live under /api/ but are not part of the JSON API.
 DOCS_PATH_PREFIXES = ("/api/docs", "/api/redoc")
@@ -12,9 +14,9 @@ def is_api_path(path: str) -> bool:
     return path.startswith(API_PATH_PREFIXES) and not path.startswith(DOCS_PATH_PREFIXES)
 
 
-def envelope_error(status: int, message: str | None = None) -> JsonResponse:
+def envelope_error(status: int, message: str | None = None, data=None) -> JsonResponse:
     return JsonResponse(
-        {"code": status, "msg": message or HTTPStatus(status).phrase, "data": None},
+        {"code": status, "msg": message or HTTPStatus(status).phrase, "data": data},
         status=status,
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
@@ -25,8 +27,9 @@ class ApiErrorEnvelopeMiddleware:
 
     DRF's exception handler covers errors raised inside its views; this covers the rest:
     unknown URLs (404), Django-level 405, an unhandled error (500, DEBUG's technical page
-    included), and request bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (413), which DRF's
-    parsers would otherwise read whole.
+    included), request bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (413), which DRF's
+    parsers would otherwise read whole, and path and query parameters the database could
+    not store (400, as core.parsers does for bodies).
     """
 
     def __init__(self, get_response):
@@ -53,3 +56,14 @@ class ApiErrorEnvelopeMiddleware:
             if header in response:
                 enveloped[header] = response[header]
         return enveloped
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not is_api_path(request.path):
+            return None
+        parameters = [(name, [value]) for name, value in view_kwargs.items()]
+        for name, values in [*parameters, *request.GET.lists()]:
+            for text in (name, *values):
+                if isinstance(text, str) and (reason := refused_character(text)):
+                    name = printable(name)
+                    return envelope_error(400, f"{name}: {reason}", {"errors": {name: [reason]}})
+        return None

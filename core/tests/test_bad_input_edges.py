@@ -1,0 +1,280 @@
+"""Bad input is a clear 4xx where it comes in, never a database error (a 500 on PostgreSQL):
+NUL and lone surrogates, bodies nested too deep."""
+
+import pytest
+
+from accounts.models import PlatformAccount
+from assets.models import Asset
+from core.models import WorkflowRun
+from core.parsers import MAX_JSON_DEPTH, character_problem, nested_deeper_than
+from core.testing import error, ok
+from inspirations import services as inspiration_services
+from inspirations.models import Inspiration
+from projects.models import Project, ProjectType
+from projects.services import project_create
+from tasks.models import Task
+from webhooks.models import WebhookEvent
+from workerconfigs.models import WorkerConfig
+
+NUL = "\u0000"
+AT_DEPTH = {"a": {"b": [1, 2, f"x{NUL}y"]}}
+NUL_MESSAGE = "Null characters are not allowed."
+
+
+@pytest.fixture
+def world(demo_types):
+    project = project_create(name="demo", project_type="video_generation")
+    inspiration = inspiration_services.inspiration_create(
+        title="idea", project_type_code="video_generation", parameters={"style": "calm"}
+    )
+    Inspiration.objects.filter(pk=inspiration.pk).update(status=Inspiration.Status.APPROVED)
+    task = project.tasks.order_by("id").first()
+    return {"project": project.id, "inspiration": inspiration.id, "task": task.id}
+
+
+def stored(world) -> tuple:
+    """Everything a refused request must leave as it was."""
+    counts = tuple(
+        model.all_objects.count() if hasattr(model, "all_objects") else model.objects.count()
+        for model in (
+            Project,
+            Task,
+            ProjectType,
+            Inspiration,
+            WorkerConfig,
+            Asset,
+            PlatformAccount,
+            WebhookEvent,
+            WorkflowRun,
+        )
+    )
+    project = Project.objects.values("status", "initial_parameters").get(pk=world["project"])
+    inspiration = Inspiration.objects.values("status", "parameters").get(pk=world["inspiration"])
+    task = Task.objects.values("status", "task_output").get(pk=world["task"])
+    return counts, project, inspiration, task
+
+
+# (client, URL, body, path the message names); {project}, {inspiration}, {task} from `world`.
+NUL_AT_DEPTH = {
+    "projects": (
+        "api",
+        "/projects",
+        {"name": "p", "project_type": "video_generation", "initial_parameters": AT_DEPTH},
+        "initial_parameters.a.b[2]",
+    ),
+    "project regenerate": ("api", "/projects/{project}/regenerate", AT_DEPTH, "a.b[2]"),
+    "project types": (
+        "api",
+        "/api/project-types",
+        {"code": "c", "name": "n", "default_parameters": AT_DEPTH},
+        "default_parameters.a.b[2]",
+    ),
+    "project type templates": (
+        "api",
+        "/api/project-types",
+        {"code": "c", "name": "n", "task_template": [{"key": "k", "task_input": AT_DEPTH}]},
+        "task_template[0].task_input.a.b[2]",
+    ),
+    "tasks": (
+        "api",
+        "/api/tasks",
+        {"project_id": "{project}", "task_type": "t", "task_input": AT_DEPTH},
+        "task_input.a.b[2]",
+    ),
+    "inspirations": (
+        "api",
+        "/api/inspirations",
+        {"title": "t", "parameters": AT_DEPTH},
+        "parameters.a.b[2]",
+    ),
+    "worker configs": (
+        "api",
+        "/api/worker-configs",
+        {"config_name": "c", "config_type": "t", "worker_type": "w", "config_data": AT_DEPTH},
+        "config_data.a.b[2]",
+    ),
+    "assets": (
+        "api",
+        "/api/assets",
+        {"name": "a", "asset_type": "video", "asset_metadata": AT_DEPTH},
+        "asset_metadata.a.b[2]",
+    ),
+    "platform accounts": (
+        "api",
+        "/api/platform-accounts",
+        {"platform": "dreamina", "name": "n", "credentials": AT_DEPTH},
+        "credentials.a.b[2]",
+    ),
+    "inspiration webhook": (
+        "n8n_api",
+        "/api/webhooks/n8n/inspiration/{inspiration}",
+        {"status": "success", "data": {"parameters": AT_DEPTH}},
+        "data.parameters.a.b[2]",
+    ),
+    "project_creation webhook": (
+        "n8n_api",
+        "/api/webhooks/n8n/project_creation/{inspiration}",
+        {
+            "status": "success",
+            "project": {"name": "p", "project_type": "video_generation"},
+            "tasks": [{"task_type": "t", "task_input": AT_DEPTH}],
+        },
+        "tasks[0].task_input.a.b[2]",
+    ),
+    "project_execution webhook": (
+        "n8n_api",
+        "/api/webhooks/n8n/project_execution/{project}",
+        {"status": "success", "task_updates": [{"task_id": "{task}", "task_output": AT_DEPTH}]},
+        "task_updates[0].task_output.a.b[2]",
+    ),
+    "task_update webhook": (
+        "n8n_api",
+        "/api/webhooks/n8n/task_update/{task}",
+        {"status": "completed", "task_output": AT_DEPTH},
+        "task_output.a.b[2]",
+    ),
+}
+
+
+def filled(value, world):
+    """The case's body or URL with the world's ids in place of "{project}" and the like."""
+    if isinstance(value, dict):
+        return {key: filled(item, world) for key, item in value.items()}
+    if isinstance(value, list):
+        return [filled(item, world) for item in value]
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return world[value[1:-1]]
+    if isinstance(value, str):
+        return value.format(**world)
+    return value
+
+
+@pytest.mark.parametrize("case", NUL_AT_DEPTH.values(), ids=NUL_AT_DEPTH.keys())
+def test_a_nul_deep_in_a_json_field_is_400_naming_its_path(request, world, case):
+    client_name, url, body, path = case
+    client = request.getfixturevalue(client_name)
+    before = stored(world)
+    response = client.post(filled(url, world), filled(body, world), format="json")
+    assert error(response, 400) == f"{path}: {NUL_MESSAGE}"
+    assert response.json()["data"] == {"errors": {path: [NUL_MESSAGE]}}
+    assert stored(world) == before
+
+
+def test_a_nul_in_a_key_is_400_naming_the_key(api, world):
+    before = stored(world)
+    body = {"name": "p", "project_type": "x", "initial_parameters": {"a": {f"b{NUL}c": 1}}}
+    message = error(api.post("/projects", body, format="json"), 400)
+    assert message == f"initial_parameters.a.b\\u0000c: {NUL_MESSAGE}"
+    assert stored(world) == before
+
+
+def test_a_nul_in_a_field_the_endpoint_ignores_is_400_too(n8n_api, world):
+    # A webhook stores its payload as it came, unknown fields included.
+    before = stored(world)
+    body = {"status": "completed", "note_from_n8n": f"a{NUL}"}
+    response = n8n_api.post(f"/api/webhooks/n8n/task_update/{world['task']}", body, format="json")
+    assert error(response, 400) == f"note_from_n8n: {NUL_MESSAGE}"
+    assert stored(world) == before
+
+
+def test_a_nul_in_a_text_field_is_400(api, world):
+    response = api.post("/api/inspirations", {"title": f"t{NUL}"}, format="json")
+    assert error(response, 400) == f"title: {NUL_MESSAGE}"
+
+
+def test_a_lone_surrogate_is_400(api, world):
+    before = stored(world)
+    body = '{"name": "p", "project_type": "x", "initial_parameters": {"s": ["\\ud800"]}}'
+    response = api.generic("POST", "/projects", body, content_type="application/json")
+    assert error(response, 400) == (
+        "initial_parameters.s[0]: Surrogate characters are not allowed: U+D800."
+    )
+    assert stored(world) == before
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_nul(api, world):
+    body = '{"name": "p", "project_type": "x", "initial_parameters": {"s": "\\\\u0000"}}'
+    created = ok(api.generic("POST", "/projects", body, content_type="application/json"), 201)
+    assert created["initial_parameters"] == {"s": "\\u0000"}
+
+
+def test_a_number_beyond_a_double_is_400(api, world):
+    body = '{"name": "p", "project_type": "x", "initial_parameters": {"n": 1e999}}'
+    response = api.generic("POST", "/projects", body, content_type="application/json")
+    assert error(response, 400) == "JSON parse error - Number out of range: 1e999"
+
+
+# --- query and path parameters ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("task_type=%00", "task_type"),
+        ("status=pending&status=%00", "status"),
+        ("project_id=1%002", "project_id"),
+        ("skip=%00", "skip"),
+        ("a%00b=1", "a\\u0000b"),
+    ],
+)
+def test_a_nul_in_a_query_parameter_is_400_naming_it(api, query, name):
+    response = api.get(f"/api/tasks?{query}")
+    assert error(response, 400) == f"{name}: {NUL_MESSAGE}"
+    assert response.json()["data"] == {"errors": {name: [NUL_MESSAGE]}}
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/assets/by-hash/ab%00cd", "file_hash"),
+        ("/api/assets/by-type/video%00", "asset_type"),
+        ("/api/platform-accounts/available/runway%00", "platform"),
+    ],
+)
+def test_a_nul_in_a_path_parameter_is_400_naming_it(api, url, name):
+    assert error(api.get(url), 400) == f"{name}: {NUL_MESSAGE}"
+
+
+def test_a_nul_in_a_project_type_code_matches_no_route(api, world):
+    assert error(api.get("/api/project-types/a%00b"), 404) == "Not Found"
+    assert error(api.put("/api/project-types/a%00b", {}, format="json"), 404) == "Not Found"
+
+
+# --- nesting ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 5000 + "]" * 5000, '{"a":' * 5000 + "1" + "}" * 5000],
+    ids=["arrays", "objects"],
+)
+def test_a_body_nested_5000_deep_is_400(api, world, body):
+    url = f"/projects/{world['project']}/regenerate"
+    response = api.generic("POST", url, body, content_type="application/json")
+    assert error(response, 400) == "Nested deeper than 64 levels."
+
+
+def test_64_levels_are_accepted_65_are_not(api, world):
+    def nested(levels):  # the body itself is level 1
+        value: dict = {}
+        for _ in range(levels - 1):
+            value = {"x": value}
+        return value
+
+    url = f"/projects/{world['project']}/regenerate"
+    ok(api.post(url, nested(MAX_JSON_DEPTH), format="json"))
+    response = api.post(url, nested(MAX_JSON_DEPTH + 1), format="json")
+    assert error(response, 400) == "Nested deeper than 64 levels."
+
+
+def test_nesting_is_counted_in_objects_and_arrays():
+    assert not nested_deeper_than([[{"a": [1]}]], 4)
+    assert nested_deeper_than([[{"a": [[]]}]], 4)
+    assert not nested_deeper_than("text", 0)
+
+
+def test_character_problem_names_the_first_refused_place():
+    assert character_problem({"a": ["ok", {"b": f"{NUL}"}], "c": NUL}) == ("a[1].b", NUL_MESSAGE)
+    assert character_problem({"k" * 100 + NUL: 1}) == ("k" * 64 + "…", NUL_MESSAGE)
+    assert character_problem(NUL) == ("", NUL_MESSAGE)
+    assert character_problem({"a": [1, 2.5, None, True, "fine"]}) is None
