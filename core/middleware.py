@@ -28,8 +28,8 @@ class ApiErrorEnvelopeMiddleware:
     DRF's exception handler covers errors raised inside its views; this covers the rest:
     unknown URLs (404), Django-level 405, an unhandled error (500, DEBUG's technical page
     included), request bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (413), which DRF's
-    parsers would otherwise read whole, and path and query parameters the database could
-    not store (400, as core.parsers does for bodies).
+    parsers would otherwise read whole, bodies sent without a length (411), and path and
+    query parameters the database could not store (400, as core.parsers does for bodies).
     """
 
     def __init__(self, get_response):
@@ -42,6 +42,13 @@ class ApiErrorEnvelopeMiddleware:
             content_length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return envelope_error(400, "Invalid Content-Length header")
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if chunked and not request.META.get("CONTENT_LENGTH"):
+            # Django reads a body without Content-Length as empty: a chunked body would be
+            # answered with a misleading "title: This field is required."
+            return envelope_error(
+                411, "A request body needs a Content-Length header (chunked bodies are refused)."
+            )
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and content_length > limit:
             return envelope_error(413, f"Request body larger than {limit} bytes")

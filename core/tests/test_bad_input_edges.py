@@ -1,7 +1,15 @@
 """Bad input is a clear 4xx where it comes in, never a database error (a 500 on PostgreSQL):
-NUL and lone surrogates, bodies nested too deep."""
+NUL and lone surrogates, bodies nested too deep or sent without a length."""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
 
 import pytest
+from django.conf import settings as django_settings
 
 from accounts.models import PlatformAccount
 from assets.models import Asset
@@ -278,3 +286,73 @@ def test_character_problem_names_the_first_refused_place():
     assert character_problem({"k" * 100 + NUL: 1}) == ("k" * 64 + "…", NUL_MESSAGE)
     assert character_problem(NUL) == ("", NUL_MESSAGE)
     assert character_problem({"a": [1, 2.5, None, True, "fine"]}) is None
+
+
+# --- bodies without a length ------------------------------------------------------------------
+
+LENGTH_REQUIRED = "A request body needs a Content-Length header (chunked bodies are refused)."
+
+
+def test_a_chunked_body_without_content_length_is_411(api, world):
+    before = stored(world)
+    response = api.generic(
+        "POST",
+        "/api/inspirations",
+        '{"title": "t"}',
+        content_type="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
+        CONTENT_LENGTH="",
+    )
+    assert error(response, 411) == LENGTH_REQUIRED
+    assert stored(world) == before
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn():
+    """A real gunicorn serving ShortsGen on loopback (no database needed by these requests)."""
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "shortsgen.settings"}
+    gunicorn_bin = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    server = subprocess.Popen(
+        [gunicorn_bin, "shortsgen.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_gunicorn_passes_a_chunked_body_on_and_it_is_refused_with_411(gunicorn):
+    connection = http.client.HTTPConnection("127.0.0.1", gunicorn, timeout=10)
+    chunks = iter([b'{"title":', b' "t"}'])
+    headers = {"Content-Type": "application/json"}
+    connection.request("POST", "/api/inspirations", chunks, headers, encode_chunked=True)
+    response = connection.getresponse()
+    assert response.status == 411
+    assert response.read() == (
+        b'{"code":411,"msg":"' + LENGTH_REQUIRED.encode() + b'","data":null}'
+    )
+    # The same body with a length reaches the API (which wants a token first).
+    headers = {"Content-Type": "application/json"}
+    connection.request("POST", "/api/inspirations", body=b'{"title": "t"}', headers=headers)
+    response = connection.getresponse()
+    assert response.status == 401
+    response.read()
+    connection.close()
