@@ -3,9 +3,12 @@ from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from core.fields import MAX_ID
+
 
 class SkipLimitQuerySerializer(serializers.Serializer):
-    skip = serializers.IntegerField(min_value=0, default=0)
+    # OFFSET is a bigint on PostgreSQL and a 64-bit integer on SQLite.
+    skip = serializers.IntegerField(min_value=0, max_value=MAX_ID, default=0)
     limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
 
 
@@ -41,7 +44,7 @@ class SkipLimitPagination(LimitOffsetPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.offset_query_param:
-                parameter["schema"].update(minimum=0, default=0)
+                parameter["schema"].update(minimum=0, maximum=MAX_ID, default=0)
             elif parameter["name"] == self.limit_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_limit, default=100)
         return parameters

@@ -1,12 +1,13 @@
 import django_filters
 
+from core.filters import IdFilter
 from projects.models import Project, ProjectType
 
 
 class ProjectFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Project.Status.choices)
     project_type = django_filters.CharFilter()
-    inspiration_id = django_filters.NumberFilter(field_name="inspiration_id", min_value=1)
+    inspiration_id = IdFilter(field_name="inspiration_id")
 
     class Meta:
         model = Project

@@ -1,5 +1,6 @@
 """Bad input is a clear 4xx where it comes in, never a database error (a 500 on PostgreSQL):
-NUL and lone surrogates, bodies nested too deep or sent without a length."""
+NUL and lone surrogates, numbers past a column's range, bodies nested too deep or sent
+without a length."""
 
 import http.client
 import os
@@ -13,6 +14,7 @@ from django.conf import settings as django_settings
 
 from accounts.models import PlatformAccount
 from assets.models import Asset
+from core.fields import MAX_ID, MAX_INT32
 from core.models import WorkflowRun
 from core.parsers import MAX_JSON_DEPTH, character_problem, nested_deeper_than
 from core.testing import error, ok
@@ -356,3 +358,157 @@ def test_gunicorn_passes_a_chunked_body_on_and_it_is_refused_with_411(gunicorn):
     assert response.status == 401
     response.read()
     connection.close()
+
+
+# --- integers and their columns ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pk", [MAX_ID, MAX_ID + 1, 10**30])
+def test_an_id_past_bigint_in_a_path_is_not_found(api, n8n_api, world, pk):
+    assert error(api.get(f"/projects/{pk}"), 404) == "Project not found"
+    assert error(api.patch(f"/api/tasks/{pk}", {}, format="json"), 404) == "Task not found"
+    assert error(api.get(f"/api/worker-configs/tasks/{pk}/configs"), 404) == "Task not found"
+    body = {"status": "completed"}
+    response = n8n_api.post(f"/api/webhooks/n8n/task_update/{pk}", body, format="json")
+    assert error(response, 404) == "Task not found"
+
+
+@pytest.mark.parametrize("pk", [MAX_ID, MAX_ID + 1, 10**30])
+def test_an_id_past_bigint_in_a_filter_matches_nothing(api, world, pk):
+    assert ok(api.get(f"/api/tasks?project_id={pk}")) == []
+    assert ok(api.get(f"/projects?inspiration_id={pk}")) == []
+
+
+def test_an_id_filter_takes_whole_numbers_only(api, world):
+    assert error(api.get("/api/tasks?project_id=1.5"), 400) == "project_id: Enter a whole number."
+    assert ok(api.get(f"/api/tasks?project_id={world['project']}.0"))
+
+
+def test_an_id_past_bigint_in_a_body_is_400_naming_the_field(api, world):
+    body = {"output_asset_id": MAX_ID + 1}
+    message = error(api.put(f"/projects/{world['project']}", body, format="json"), 400)
+    assert message == f"output_asset_id: Asset {MAX_ID + 1} not found."
+    body = {"project_id": MAX_ID + 1, "task_type": "t"}
+    message = error(api.post("/api/tasks", body, format="json"), 400)
+    assert message == f"project_id: Ensure this value is less than or equal to {MAX_ID}."
+
+
+def test_skip_past_bigint_is_400(api, world):
+    message = error(api.get(f"/projects?skip={10**30}"), 400)
+    assert message == f"skip: Ensure this value is less than or equal to {MAX_ID}."
+
+
+def test_skip_at_the_end_of_bigint_is_an_empty_page(api, world):
+    response = api.get(f"/projects?skip={MAX_ID}&limit=1000")
+    assert ok(response) == []
+    assert response["X-Total-Count"] == "1"
+
+
+TOO_BIG = f"Ensure this value is less than or equal to {MAX_INT32}."
+
+
+def a_type(**fields) -> dict:
+    template = fields.pop("template", [])
+    return {"code": "c", "name": "n", "task_template": template, **fields}
+
+
+@pytest.mark.parametrize(
+    ("client_name", "url", "body", "message"),
+    [
+        (
+            "api",
+            "/api/project-types",
+            a_type(sort_order=2**31),
+            f"sort_order: {TOO_BIG}",
+        ),
+        (
+            "api",
+            "/api/worker-configs",
+            {"config_name": "c", "config_type": "t", "worker_type": "w", "priority": 2**31},
+            f"priority: {TOO_BIG}",
+        ),
+        (
+            "api",
+            "/api/tasks",
+            {"project_id": "{project}", "task_type": "t", "priority": 2**31},
+            f"priority: {TOO_BIG}",
+        ),
+        (
+            "n8n_api",
+            "/api/webhooks/n8n/project_creation/{inspiration}",
+            {
+                "status": "success",
+                "project": {"name": "p", "project_type": "video_generation"},
+                "tasks": [{"task_type": "t", "priority": -(2**31) - 1}],
+            },
+            f"tasks[0].priority: Ensure this value is greater than or equal to {-(2**31)}.",
+        ),
+        (
+            "n8n_api",
+            "/api/webhooks/n8n/project_creation/{inspiration}",
+            {
+                "status": "success",
+                "project": {"name": "p", "project_type": "video_generation"},
+                "tasks": [{"task_type": "t", "max_attempts": 2**40}],
+            },
+            "tasks[0].max_attempts: Ensure this value is less than or equal to 100.",
+        ),
+        (
+            "api",
+            "/api/project-types",
+            a_type(template=[{"key": "a", "task_type": "t", "priority": 2**40}]),
+            f"task_template[0].priority: Must be at most {MAX_INT32}.",
+        ),
+        (
+            "api",
+            "/api/project-types",
+            a_type(template=[{"key": "a", "task_type": "t", "max_attempts": 101}]),
+            "task_template[0].max_attempts: Must be at most 100.",
+        ),
+        (
+            "api",
+            "/api/project-types",
+            a_type(template=[{"key": "a", "task_type": "t" * 101}]),
+            "task_template[0].task_type: At most 100 characters.",
+        ),
+    ],
+    ids=[
+        "project type sort_order",
+        "worker config priority",
+        "task priority",
+        "webhook task priority",
+        "webhook task max_attempts",
+        "template priority",
+        "template max_attempts",
+        "template task_type",
+    ],
+)
+def test_an_integer_past_its_column_is_400(request, world, client_name, url, body, message):
+    client = request.getfixturevalue(client_name)
+    before = stored(world)
+    response = client.post(filled(url, world), filled(body, world), format="json")
+    assert error(response, 400) == message
+    assert stored(world) == before
+
+
+def test_the_edges_of_an_integer_column_are_stored(api, world):
+    body = {"code": "c", "name": "n", "sort_order": MAX_INT32}
+    assert ok(api.post("/api/project-types", body, format="json"), 201)["sort_order"] == MAX_INT32
+    template = [{"key": "a", "task_type": "t", "priority": -(2**31), "max_attempts": 100}]
+    body = {"code": "d", "name": "n", "task_template": template}
+    ok(api.post("/api/project-types", body, format="json"), 201)
+    project = ok(api.post("/projects", {"name": "p", "project_type": "d"}, format="json"), 201)
+    assert [(t["priority"], t["max_attempts"]) for t in project["tasks"]] == [(-(2**31), 100)]
+
+
+def test_a_stored_template_past_a_column_is_400_when_used_not_a_500(api, world):
+    # Saved before the check existed (or by other means than the API and the admin).
+    template = [{"key": "a", "task_type": "t", "priority": 2**40}]
+    ProjectType.objects.create(code="old", name="Old", task_template=template)
+    before = stored(world)
+    response = api.post("/projects", {"name": "p", "project_type": "old"}, format="json")
+    assert error(response, 400) == (
+        "project_type: The project type's task_template cannot be applied: "
+        f"task_template[0].priority: Must be at most {MAX_INT32}."
+    )
+    assert stored(world) == before

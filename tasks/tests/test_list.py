@@ -27,7 +27,8 @@ def test_filters(api, project, create_task):
 
 
 def test_bad_filters_are_refused(api):
-    assert error(api.get("/api/tasks?project_id=abc"), 400) == "project_id: Enter a number."
+    assert error(api.get("/api/tasks?project_id=abc"), 400) == "project_id: Enter a whole number."
+    assert error(api.get("/api/tasks?project_id=1.5"), 400) == "project_id: Enter a whole number."
     assert error(api.get("/api/tasks?status=nope"), 400).startswith(
         "status: Select a valid choice."
     )
