@@ -1,8 +1,10 @@
 """Bad input is a clear 4xx where it comes in, never a database error (a 500 on PostgreSQL):
 NUL and lone surrogates, numbers past a column's range, bodies nested too deep or sent
-without a length."""
+without a length; and what still reaches the database as an error is answered in the
+envelope without the database's words."""
 
 import http.client
+import logging
 import os
 import socket
 import subprocess
@@ -11,6 +13,9 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import DataError, transaction
+from django.urls import path
+from rest_framework.views import APIView
 
 from accounts.models import PlatformAccount
 from assets.models import Asset
@@ -512,3 +517,59 @@ def test_a_stored_template_past_a_column_is_400_when_used_not_a_500(api, world):
         f"task_template[0].priority: Must be at most {MAX_INT32}."
     )
     assert stored(world) == before
+
+
+# --- the safety net ---------------------------------------------------------------------------
+
+
+class DuplicateProjectTypeView(APIView):
+    """Writes what a unique constraint refuses, as a view missing a check would."""
+
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = []
+
+    def post(self, request):
+        with transaction.atomic():  # as a service would
+            ProjectType.objects.create(code="twice", name="first")
+            ProjectType.objects.create(code="twice", name="second")
+
+
+class OutOfRangeView(APIView):
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = []
+
+    def post(self, request):
+        raise DataError('value "1099511627776" is out of range for type integer')
+
+
+# The views above, served at /api/ through the whole middleware and DRF stack.
+urlpatterns = [
+    path("api/duplicate", DuplicateProjectTypeView.as_view()),
+    path("api/out-of-range", OutOfRangeView.as_view()),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_an_integrity_error_that_slips_through_is_409_without_the_database_text(anon, caplog):
+    with caplog.at_level(logging.ERROR, logger="core.exceptions"):
+        response = anon.post("/api/duplicate")
+    assert error(response, 409) == "Conflict with existing data"
+    assert response.json()["data"] is None
+    assert "unique" not in response.content.decode().lower()
+    assert not ProjectType.objects.filter(code="twice").exists()
+    [record] = [r for r in caplog.records if r.name == "core.exceptions"]
+    assert record.levelno == logging.ERROR
+    assert record.getMessage() == "Database refused the input in DuplicateProjectTypeView"
+    assert record.exc_info is not None
+
+
+@pytest.mark.urls(__name__)
+def test_a_data_error_that_slips_through_is_400_without_the_database_text(anon, caplog):
+    with caplog.at_level(logging.ERROR, logger="core.exceptions"):
+        response = anon.post("/api/out-of-range")
+    assert error(response, 400) == "Invalid input for the database"
+    assert "1099511627776" not in response.content.decode()
+    [record] = [r for r in caplog.records if r.name == "core.exceptions"]
+    assert (record.levelno, record.exc_info[0]) == (logging.ERROR, DataError)
