@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.views import set_rollback
@@ -18,6 +19,9 @@ from core.database import (
 from core.responses import EnvelopeResponse
 
 logger = logging.getLogger(__name__)
+
+DATABASE_CONFLICT = "Conflict with existing data"
+DATABASE_INVALID_INPUT = "Invalid input for the database"
 
 
 class ApplicationError(Exception):
@@ -103,5 +107,13 @@ def envelope_exception_handler(exc, context):
         return error_response(exc.status_code, str(detail), headers=headers or None)
 
     set_rollback()
-    logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
+    view_name = context.get("view").__class__.__name__
+    if isinstance(exc, IntegrityError | DataError):
+        # Input that no check caught before the database did: a bug to fix (hence ERROR
+        # with the traceback), answered as the client's error without the database's words.
+        logger.error("Database refused the input in %s", view_name, exc_info=exc)
+        if isinstance(exc, IntegrityError):
+            return error_response(409, DATABASE_CONFLICT)
+        return error_response(400, DATABASE_INVALID_INPUT)
+    logger.exception("Unhandled error in %s", view_name)
     return error_response(500, HTTPStatus.INTERNAL_SERVER_ERROR.phrase)

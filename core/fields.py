@@ -4,6 +4,9 @@ from rest_framework import serializers
 # Beyond PostgreSQL's bigint, an id can only be unknown; refusing it here keeps the
 # database from raising a DataError (a 500) on the lookup.
 MAX_ID = 2**63 - 1
+# The range of a models.IntegerField column (PostgreSQL's integer): a value beyond it is
+# refused as input, never sent to the database.
+MIN_INT32, MAX_INT32 = -(2**31), 2**31 - 1
 
 
 @extend_schema_field({"type": "object", "additionalProperties": True})

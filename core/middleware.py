@@ -5,6 +5,7 @@ from django.core.signals import got_request_exception
 from django.http import HttpResponse, JsonResponse
 
 from core.database import DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS, note_database_outage
+from core.parsers import printable, refused_character
 
 API_PATH_PREFIXES = ("/api/", "/projects")
 # The HTML documentation pages live under /api/ but are not part of the JSON API.
@@ -15,9 +16,9 @@ def is_api_path(path: str) -> bool:
     return path.startswith(API_PATH_PREFIXES) and not path.startswith(DOCS_PATH_PREFIXES)
 
 
-def envelope_error(status: int, message: str | None = None) -> JsonResponse:
+def envelope_error(status: int, message: str | None = None, data=None) -> JsonResponse:
     return JsonResponse(
-        {"code": status, "msg": message or HTTPStatus(status).phrase, "data": None},
+        {"code": status, "msg": message or HTTPStatus(status).phrase, "data": data},
         status=status,
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
@@ -41,9 +42,11 @@ class ApiErrorEnvelopeMiddleware:
 
     DRF's exception handler covers errors raised inside its views; this covers the rest:
     unknown URLs (404), Django-level 405, an unhandled error (500, DEBUG's technical page
-    included), and request bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (413), which DRF's
-    parsers would otherwise read whole. A database outage outside DRF's views (the session
-    middleware, the admin) is a 503 here: the envelope for the API, a short page elsewhere.
+    included), request bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (413), which DRF's
+    parsers would otherwise read whole, bodies sent without a length (411), and path and
+    query parameters the database could not store (400, as core.parsers does for bodies).
+    A database outage outside DRF's views (the session middleware, the admin) is a 503
+    here: the envelope for the API, a short page elsewhere.
     """
 
     def __init__(self, get_response):
@@ -60,6 +63,13 @@ class ApiErrorEnvelopeMiddleware:
             content_length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return envelope_error(400, "Invalid Content-Length header")
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if chunked and not request.META.get("CONTENT_LENGTH"):
+            # Django reads a body without Content-Length as empty: a chunked body would be
+            # answered with a misleading "title: This field is required."
+            return envelope_error(
+                411, "A request body needs a Content-Length header (chunked bodies are refused)."
+            )
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and content_length > limit:
             return envelope_error(413, f"Request body larger than {limit} bytes")
@@ -76,3 +86,14 @@ class ApiErrorEnvelopeMiddleware:
             if header in response:
                 enveloped[header] = response[header]
         return enveloped
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not is_api_path(request.path):
+            return None
+        parameters = [(name, [value]) for name, value in view_kwargs.items()]
+        for name, values in [*parameters, *request.GET.lists()]:
+            for text in (name, *values):
+                if isinstance(text, str) and (reason := refused_character(text)):
+                    name = printable(name)
+                    return envelope_error(400, f"{name}: {reason}", {"errors": {name: [reason]}})
+        return None

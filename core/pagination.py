@@ -7,7 +7,8 @@ from core.fields import MAX_ID
 
 
 class SkipLimitQuerySerializer(serializers.Serializer):
-    skip = serializers.IntegerField(min_value=0, default=0)
+    # OFFSET is a bigint on PostgreSQL and a 64-bit integer on SQLite.
+    skip = serializers.IntegerField(min_value=0, max_value=MAX_ID, default=0)
     limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
 
 

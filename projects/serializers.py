@@ -3,7 +3,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assets.models import Asset
-from core.fields import ChoiceField, JSONObjectField, LivePrimaryKeyRelatedField
+from core.fields import (
+    MAX_INT32,
+    MIN_INT32,
+    ChoiceField,
+    JSONObjectField,
+    LivePrimaryKeyRelatedField,
+)
 from inspirations.models import Inspiration
 from projects.models import Project, ProjectType
 from tasks.serializers import TaskSerializer
@@ -131,7 +137,7 @@ class ProjectTypeUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     category = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    sort_order = serializers.IntegerField(min_value=-(2**31), max_value=2**31 - 1, required=False)
+    sort_order = serializers.IntegerField(min_value=MIN_INT32, max_value=MAX_INT32, required=False)
     is_active = serializers.BooleanField(required=False)
     default_parameters = JSONObjectField(required=False)
     parameter_schema = JSONObjectField(required=False, allow_null=True)

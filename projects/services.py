@@ -32,6 +32,17 @@ def specs_from_template(project: Project, template: list[dict]) -> list[TaskSpec
     ]
 
 
+def check_stored_template(project_type: ProjectType) -> None:
+    """A template stored before today's checks (or by other means) is a 400 naming the
+    type's problem, not a database error on the tasks it would create."""
+    try:
+        check_task_template(project_type.task_template)
+    except ApplicationError as exc:
+        raise ApplicationError(
+            f"project_type: The project type's task_template cannot be applied: {exc.message}"
+        ) from None
+
+
 def active_project_type(code: str | None) -> ProjectType | None:
     if not code:
         return None
@@ -76,6 +87,7 @@ def project_create(
         used_transform_workflow_id=used_transform_workflow_id,
     )
     if from_template and known_type and known_type.task_template:
+        check_stored_template(known_type)
         tasks_create(specs_from_template(project, known_type.task_template))
         project.refresh_from_db()
     return project

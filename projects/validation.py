@@ -17,10 +17,19 @@ from referencing import Registry
 from referencing.exceptions import NoSuchResource, Unresolvable
 
 from core.exceptions import ApplicationError
+from core.fields import MAX_INT32, MIN_INT32
+from tasks.models import Task
 
 TEMPLATE_KEYS = frozenset(
     {"key", "task_type", "depends_on", "task_input", "priority", "max_attempts", "platform"}
 )
+TEMPLATE_INTEGER_RANGES = {
+    "priority": (MIN_INT32, MAX_INT32),
+    "max_attempts": (1, Task.MAX_ATTEMPTS_LIMIT),
+}
+TEMPLATE_COLUMN_LENGTHS = {
+    name: Task._meta.get_field(name).max_length for name in ("task_type", "platform")
+}
 REFERENCE_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
 MAX_REFERENCES = 32
 NOT_RE2 = "is not RE2 syntax (patterns match in linear time: no backreferences or lookarounds)"
@@ -295,16 +304,23 @@ def _check_entry_types(entry: dict, where: str) -> None:
         raise ApplicationError(f"{where}.depends_on: Must be a list of keys.")
     if entry.get("task_input") is not None and not isinstance(entry["task_input"], dict):
         raise ApplicationError(f"{where}.task_input: Must be a JSON object.")
-    for name, minimum in (("priority", None), ("max_attempts", 1)):
+    # The bounds of POST /api/tasks: a value the task's column cannot hold would make every
+    # project of the type fail when its tasks are created.
+    for name, (minimum, maximum) in TEMPLATE_INTEGER_RANGES.items():
         value = entry.get(name)
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int):
             raise ApplicationError(f"{where}.{name}: Must be an integer.")
-        if minimum is not None and value < minimum:
+        if value < minimum:
             raise ApplicationError(f"{where}.{name}: Must be at least {minimum}.")
+        if value > maximum:
+            raise ApplicationError(f"{where}.{name}: Must be at most {maximum}.")
     if entry.get("platform") is not None and not isinstance(entry["platform"], str):
         raise ApplicationError(f"{where}.platform: Must be a string or null.")
+    for name, limit in TEMPLATE_COLUMN_LENGTHS.items():
+        if isinstance(entry.get(name), str) and len(entry[name]) > limit:
+            raise ApplicationError(f"{where}.{name}: At most {limit} characters.")
 
 
 def _refuse_cycles(edges: dict[str, list[str]], keys: list[str]) -> None:

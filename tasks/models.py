@@ -53,6 +53,8 @@ class Task(SoftDeleteModel):
     # Statuses a task may be created with or moved to whose real value its dependencies decide.
     SCHEDULABLE = frozenset({Status.WAITING, Status.PENDING})
     TERMINAL = frozenset({Status.COMPLETED, Status.FAILED})
+    # Checked wherever tasks are defined: the API, the webhooks, project-type templates.
+    MAX_ATTEMPTS_LIMIT = 100
 
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="tasks")
     task_type = models.CharField(max_length=100)

@@ -3,7 +3,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.fields import MAX_ID, ChoiceField, IdField, JSONObjectField
+from core.fields import MAX_ID, MAX_INT32, MIN_INT32, ChoiceField, IdField, JSONObjectField
 from tasks.models import Task
 from tasks.services import TaskSpec
 
@@ -77,8 +77,10 @@ class TaskFieldsMixin(serializers.Serializer):
     platform = serializers.CharField(max_length=32, required=False, allow_null=True)
     commit_id = serializers.CharField(max_length=255, required=False, allow_null=True)
     error_message = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    priority = serializers.IntegerField(min_value=-(2**31), max_value=2**31 - 1, required=False)
-    max_attempts = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    priority = serializers.IntegerField(min_value=MIN_INT32, max_value=MAX_INT32, required=False)
+    max_attempts = serializers.IntegerField(
+        min_value=1, max_value=Task.MAX_ATTEMPTS_LIMIT, required=False
+    )
 
 
 class TaskCreateSerializer(TaskFieldsMixin):

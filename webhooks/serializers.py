@@ -4,7 +4,7 @@ carry `runId` (the WorkflowRun id ShortsGen sent) and `error` (why a workflow fa
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.fields import IdField, JSONObjectField
+from core.fields import MAX_INT32, MIN_INT32, IdField, JSONObjectField
 from inspirations.models import MAX_SCORE, MIN_SCORE
 from projects.models import Project
 from tasks.models import Task
@@ -64,9 +64,10 @@ class NewTaskSerializer(serializers.Serializer):
     platform = serializers.CharField(max_length=32, required=False, allow_null=True)
     commit_id = serializers.CharField(max_length=255, required=False, allow_null=True)
     error_message = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    # The bounds of POST /api/tasks: the columns' range, and as many attempts as there.
-    priority = serializers.IntegerField(min_value=-(2**31), max_value=2**31 - 1, required=False)
-    max_attempts = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    priority = serializers.IntegerField(min_value=MIN_INT32, max_value=MAX_INT32, required=False)
+    max_attempts = serializers.IntegerField(
+        min_value=1, max_value=Task.MAX_ATTEMPTS_LIMIT, required=False
+    )
 
 
 class ProjectCreationCallbackSerializer(CallbackSerializer):

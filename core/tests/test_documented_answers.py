@@ -1,20 +1,15 @@
 """Answers `make fuzz` found undocumented or wrong once, kept as tests through the HTTP API:
 each is a status the schema documents, with the body it documents."""
 
-import pytest
 from django.test import override_settings
 
 from core.roles import Role
 from core.testing import error, token_client
 from core.testing_schema import assert_documented
 
+
 # The edge change of issue 9 (a 400 for every bad input before the database sees it) fixes
 # these; until it merges they are 500s. Strict: remove the mark once they pass.
-EDGE_FIX = pytest.mark.xfail(
-    strict=True, reason="issue 9 edge change: out-of-range integers and NUL are a 400"
-)
-
-
 def test_a_missing_token_is_a_documented_401(anon):
     response = anon.get("/api/tasks")
     assert error(response, 401)
@@ -65,13 +60,11 @@ def test_a_method_a_webhook_does_not_have_is_a_405_not_a_403(n8n_api):
     assert error(response, 405) == 'Method "PUT" not allowed.'
 
 
-@EDGE_FIX
 def test_a_skip_beyond_bigint_is_a_400(api):
     response = api.get("/api/assets", {"skip": 2**63})
     assert error(response, 400).startswith("skip: ")
 
 
-@EDGE_FIX
 def test_a_nul_character_in_a_json_object_is_a_400(api):
     body = {"config_name": "c", "config_type": "t", "worker_type": "w", "config_data": {"a": "\0"}}
     response = api.post("/api/worker-configs", body, format="json")

@@ -28,6 +28,7 @@ def test_filters(api, project, create_task):
 
 def test_bad_filters_are_refused(api):
     assert error(api.get("/api/tasks?project_id=abc"), 400) == "project_id: Enter a whole number."
+    assert error(api.get("/api/tasks?project_id=1.5"), 400) == "project_id: Enter a whole number."
     assert error(api.get("/api/tasks?status=nope"), 400) == (
         'status: "nope" is not a valid choice. Valid choices: waiting, pending, processing, '
         "completed, failed."
