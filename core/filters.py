@@ -53,11 +53,10 @@ class ChoiceFilter(django_filters.MultipleChoiceFilter):
 
 
 class IdField(forms.IntegerField):
-    """A positive integer id within bigint, written in digits only ("1.0" and "+1" refused)."""
+    """A positive integer id, written in digits only ("1.0" and "+1" refused)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -71,6 +70,13 @@ class IdField(forms.IntegerField):
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     field_class = IdField
+
+    def filter(self, qs, value):
+        # An id past the column's range is simply unknown: it matches nothing, and is never
+        # sent to the database (PostgreSQL would refuse to compare it with a bigint).
+        if value is not None and value > MAX_ID:
+            return qs.none()
+        return super().filter(qs, value)
 
 
 class FilterSet(RestFilterSet):

@@ -10,7 +10,7 @@ from core.idempotency import idempotent
 from core.lookups import get_or_404
 from core.responses import EnvelopeResponse
 from core.roles import READERS, WORKERS, WRITERS, Role
-from core.schema import ERROR_ENVELOPE, NullableProxySerializer
+from core.schema import NullableProxySerializer
 from tasks import claims, services
 from tasks.filters import TaskFilter
 from tasks.models import Task
@@ -123,7 +123,8 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={
             200: TaskDeletedSerializer,
             409: OpenApiResponse(
-                ERROR_ENVELOPE, "Live tasks depend on this one; nothing was deleted."
+                description="Live tasks depend on this one (data.dependent_task_ids); nothing "
+                "was deleted."
             ),
         },
     )
