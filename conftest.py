@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.cache import cache
 
@@ -68,3 +70,62 @@ def _static_files_without_collectstatic(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium driven by Playwright (see core/testing_browser.py for which Chromium)."""
+    from core.testing_browser import browser_required, chromium_path
+
+    executable = chromium_path()
+    if executable is None:
+        reason = (
+            "browser tests need Chromium: install Debian's `chromium` package "
+            "(apt-get install chromium) or set SHORTSGEN_CHROMIUM to a Chromium binary"
+        )
+        if browser_required():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are
+    # still plain synchronous code, which Django would otherwise refuse beside that loop.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def console_user(transactional_db):
+    """The person the browser signs in as: a superuser, as an operator on day one."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("ops", "ops@example.com", "ops-password-1")
+
+
+@pytest.fixture
+def console(browser, live_server, console_user, client, request):
+    """A 1280x800 browser page signed in to the console on the live server."""
+    from django.conf import settings as django_settings
+
+    from core.testing_browser import Console
+
+    client.force_login(console_user)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    context.add_cookies(
+        [
+            {
+                "name": django_settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    server_errors = []
+    page.on("response", lambda r: r.status >= 500 and server_errors.append((r.url, r.status)))
+    yield Console(page, live_server.url, request.node.name)
+    context.close()
+    assert not server_errors, f"the console answered 5xx: {server_errors}"
