@@ -1,11 +1,14 @@
-import json
-
 from django import forms
 from django.contrib import admin, messages
 
 from accounts import services
-from accounts.crypto import CredentialsDecryptionError, decrypt_credentials, mask_credentials
+from accounts.crypto import (
+    CredentialsDecryptionError,
+    decrypt_credentials,
+    fingerprint_credentials,
+)
 from accounts.models import PlatformAccount
+from core.admin_forms import ConsoleJSONField
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
 
 
@@ -13,9 +16,7 @@ class PlatformAccountForm(forms.ModelForm):
     """The stored credentials are never sent to the browser: the field starts empty and
     replaces them only when filled."""
 
-    credentials = forms.JSONField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60, "autocomplete": "off"}),
+    credentials = ConsoleJSONField(
         help_text='A JSON object such as {"api_key": "...", "secret": "..."}. Leave empty to '
         "keep the stored credentials; what you type replaces all of them.",
     )
@@ -28,23 +29,6 @@ class PlatformAccountForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Write-only: whatever is stored, the form shows nothing.
         self.initial["credentials"] = None
-
-    def clean_credentials(self):
-        value = self.cleaned_data.get("credentials")
-        if value is not None and not isinstance(value, dict):
-            raise forms.ValidationError("Must be a JSON object.")
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        platform, name = cleaned.get("platform"), cleaned.get("name")
-        if platform and name and self.instance.deleted_at is None:
-            # The constraint's condition names deleted_at, which the form does not edit, so
-            # Django's own constraint validation skips it.
-            clash = PlatformAccount.objects.filter(platform=platform, name=name)
-            if clash.exclude(pk=self.instance.pk).exists():
-                self.add_error("name", "An account of this platform with this name exists.")
-        return cleaned
 
 
 @admin.register(PlatformAccount)
@@ -102,7 +86,10 @@ class PlatformAccountAdmin(SoftDeleteAdmin):
             credentials = decrypt_credentials(account.credentials_encrypted)
         except CredentialsDecryptionError as exc:
             return str(exc)
-        return json.dumps(mask_credentials(credentials)) if credentials else "(none)"
+        if not credentials:
+            return "(none)"
+        hints = fingerprint_credentials(credentials)
+        return ", ".join(f"{key} {hint}" for key, hint in hints.items())
 
     def save_row(self, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in PlatformAccountForm.Meta.fields}
@@ -126,3 +113,11 @@ class PlatformAccountAdmin(SoftDeleteAdmin):
 
     def restore_row(self, account):
         services.account_restore(account=account)
+
+    def deleted_with(self, account):
+        bound = account.tasks.exclude(status__in=account.tasks.model.TERMINAL).count()
+        return [
+            f"Nothing is cascaded: {account.tasks.count()} task(s) bound to it ({bound} not "
+            "finished) keep the binding; the account is no longer listed, available or used by "
+            "claims."
+        ]

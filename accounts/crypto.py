@@ -107,3 +107,21 @@ def rotate_token(token: str) -> str:
 def mask_credentials(credentials: dict) -> dict:
     """The same keys, every value replaced by the mask: what responses and the admin show."""
     return dict.fromkeys(credentials, MASK)
+
+
+# Shorter values than this are masked whole: their last characters would give too much away.
+FINGERPRINT_MIN_LENGTH = 12
+FINGERPRINT_SHOWN = 4
+
+
+def fingerprint_credentials(credentials: dict) -> dict:
+    """Each key with the last 4 characters of its value ("…a1b2"), enough to tell which
+    credential is stored; short or non-string values are masked whole."""
+    return {
+        key: (
+            f"…{value[-FINGERPRINT_SHOWN:]}"
+            if isinstance(value, str) and len(value) >= FINGERPRINT_MIN_LENGTH
+            else MASK
+        )
+        for key, value in credentials.items()
+    }

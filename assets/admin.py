@@ -1,8 +1,23 @@
 from django.contrib import admin
 
 from assets import services
-from assets.models import Asset
+from assets.models import DUPLICATE_FILE_HASH_MESSAGE, Asset
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
+from core.exceptions import ApplicationError
+
+EDITABLE_FIELDS = [
+    "name",
+    "description",
+    "asset_type",
+    "status",
+    "visibility",
+    "storage_path",
+    "original_filename",
+    "file_hash",
+    "duration_seconds",
+    "source",
+    "asset_metadata",
+]
 
 
 @admin.register(Asset)
@@ -40,6 +55,27 @@ class AssetAdmin(SoftDeleteAdmin):
         ),
         ("History", {"fields": ["created_at", "updated_at", "deleted_at"]}),
     ]
+
+    def save_row(self, obj, form, change):
+        if change:
+            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            return services.asset_update(asset=obj, **fields)
+        asset, created = services.asset_create(
+            **{name: form.cleaned_data[name] for name in EDITABLE_FIELDS}
+        )
+        if not created:
+            # The API answers such a create with the existing asset; a form says so instead.
+            raise ApplicationError(
+                f"{DUPLICATE_FILE_HASH_MESSAGE} (asset #{asset.pk} {asset.name})",
+                field="file_hash",
+            )
+        return asset
+
+    def deleted_with(self, asset):
+        return [
+            "Nothing is cascaded: projects that name it as their output asset keep the link; "
+            "its file_hash is free for a new asset."
+        ]
 
     def delete_row(self, asset):
         services.asset_delete(asset=asset)

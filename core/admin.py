@@ -1,4 +1,9 @@
+from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
 from core import admin_api_clients  # noqa: F401  (registers the API clients' admin)
 from core.exceptions import ApplicationError
@@ -37,6 +42,9 @@ class WorkflowRunAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
+
+    # Deleting a record frees its key before the window ends (what purge_idempotency_keys
+    # does once it is over): a cache entry, not a record of the business, hence a real delete.
 
     def has_retry_permission(self, request):
         # Runs are never edited, so "change" is the right to send one again (operators).
@@ -79,3 +87,24 @@ class IdempotencyRecordAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
+
+    # Deleting a record frees its key before the window ends (what purge_idempotency_keys
+    # does once it is over): a cache entry, not a record of the business, hence a real delete.
+
+
+# Nothing is hard-deleted from the console. People are deactivated (untick "active"): their
+# name stays on what they did. The groups are the console's roles, kept by a migration. The
+# sign-in logs are history; a lockout (AccessAttempt) is deleted to unlock, as axes intends.
+class NoDelete:
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for model, base in (
+    (get_user_model(), UserAdmin),
+    (Group, GroupAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+):
+    admin.site.unregister(model)
+    admin.site.register(model, type(base.__name__, (NoDelete, base), {}))

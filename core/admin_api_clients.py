@@ -3,11 +3,11 @@ or revoke its tokens. Tokens themselves are never listed: only digests are store
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.db.models import Count
 from knox.models import AuthToken
 from rest_framework.authtoken.models import TokenProxy
 
+from core.admin_forms import ConsoleFormAdmin, refusals_as_form_errors
 from core.models import ApiClient
 from core.roles import API_ROLE_CHOICES, DEFAULT_API_ROLE
 from core.services import (
@@ -32,15 +32,11 @@ class ApiClientAddForm(forms.ModelForm):
         model = ApiClient
         fields = ["role"]
 
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        if get_user_model().objects.filter(username=name).exists():
-            raise forms.ValidationError("This name is taken (by a client or a person).")
-        return name
+    # A taken or blank name is refused by api_client_create, beside this field.
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(ConsoleFormAdmin):
     list_display = ["name", "role", "token_count", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username"]
@@ -82,11 +78,13 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            api_client_set_role(client=obj, role=form.cleaned_data["role"])
+            with refusals_as_form_errors(form, self.model):
+                api_client_set_role(client=obj, role=form.cleaned_data["role"])
             return
-        client, token = api_client_create(
-            name=form.cleaned_data["name"], role=form.cleaned_data["role"]
-        )
+        with refusals_as_form_errors(form, self.model):
+            client, token = api_client_create(
+                name=form.cleaned_data["name"], role=form.cleaned_data["role"]
+            )
         obj.pk, obj.user, obj.created_at = client.pk, client.user, client.created_at
         self._show_token_once(request, client, token)
 

@@ -25,14 +25,21 @@ DATABASE_INVALID_INPUT = "Invalid input for the database"
 
 
 class ApplicationError(Exception):
-    """A request the domain refuses: the message is shown to the client as is."""
+    """A request the domain refuses: the message is shown to the client as is.
+
+    `field` names the input the refusal is about, when one is, so that a form can show it
+    beside that field; messages that start with "<field>: " name it too.
+    """
 
     status_code = 400
 
-    def __init__(self, message: str, *, status_code: int | None = None, data=None):
+    def __init__(
+        self, message: str, *, status_code: int | None = None, data=None, field: str | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.data = data
+        self.field = field
         if status_code is not None:
             self.status_code = status_code
 

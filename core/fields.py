@@ -7,13 +7,15 @@ MAX_ID = 2**63 - 1
 # The range of a models.IntegerField column (PostgreSQL's integer): a value beyond it is
 # refused as input, never sent to the database.
 MIN_INT32, MAX_INT32 = -(2**31), 2**31 - 1
+# What a JSON value that must be an object says otherwise, in the API and in the console.
+NOT_AN_OBJECT = "Must be a JSON object."
 
 
 @extend_schema_field({"type": "object", "additionalProperties": True})
 class JSONObjectField(serializers.JSONField):
     """A JSON field that must hold an object (or null where allowed): never a list or a number."""
 
-    default_error_messages = {"not_an_object": "Must be a JSON object."}
+    default_error_messages = {"not_an_object": NOT_AN_OBJECT}
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)

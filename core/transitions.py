@@ -8,7 +8,9 @@ def check_transition(transitions: Mapping[str, frozenset[str]], current: str, ta
     if current == target:
         return
     if target not in transitions.get(current, frozenset()):
-        raise ApplicationError(f"Invalid status transition from {current} to {target}")
+        raise ApplicationError(
+            f"Invalid status transition from {current} to {target}", field="status"
+        )
 
 
 def is_allowed(transitions: Mapping[str, frozenset[str]], current: str, target: str) -> bool:

@@ -1,33 +1,37 @@
 from django import forms
 from django.contrib import admin, messages
 
+from core.admin_forms import stored_value_choice_field
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
 from core.exceptions import ApplicationError
 from inspirations import services
-from inspirations.models import Inspiration
+from inspirations.models import KNOWN_SOURCES, Inspiration
+from projects.models import ProjectType
 
 CREATE_FIELDS = ["title", "description", "project_type_code", "source", "parameters"]
 REVIEW_FIELDS = ["score", "score_details", "review_notes"]
 
 
 class InspirationForm(forms.ModelForm):
+    """The project type and the source as choices; a stored value outside them stays one."""
+
     class Meta:
         model = Inspiration
         fields = [*CREATE_FIELDS, *REVIEW_FIELDS]
 
-    def clean_parameters(self):
-        value = self.cleaned_data.get("parameters")
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise forms.ValidationError("Must be a JSON object.")
-        return value
-
-    def clean_score_details(self):
-        value = self.cleaned_data.get("score_details")
-        if value is not None and not isinstance(value, dict):
-            raise forms.ValidationError("Must be a JSON object.")
-        return value
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        live_types = ProjectType.objects.order_by("sort_order", "code")
+        self.fields["project_type_code"] = stored_value_choice_field(
+            [(t.code, f"{t.code} — {t.name}") for t in live_types],
+            stored=self.instance.project_type_code,
+            label="project type",
+        )
+        self.fields["source"] = stored_value_choice_field(
+            [(source, source) for source in KNOWN_SOURCES],
+            stored=self.instance.source,
+            label="source",
+        )
 
 
 @admin.register(Inspiration)
@@ -106,6 +110,12 @@ class InspirationAdmin(SoftDeleteAdmin):
 
     def restore_row(self, inspiration):
         services.inspiration_restore(inspiration=inspiration)
+
+    def deleted_with(self, inspiration):
+        projects = inspiration.projects.count()
+        if not projects:
+            return []
+        return [f"Nothing is cascaded: its {projects} project(s) stay, and keep the link to it."]
 
     def _report_error(self, request, inspiration, exc: ApplicationError) -> None:
         message = f"#{inspiration.id} {inspiration}: {exc.message}"

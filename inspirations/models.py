@@ -4,6 +4,9 @@ from django.db.models import Q
 from core.models import SoftDeleteModel
 
 MIN_SCORE, MAX_SCORE = 0, 5
+# Where inspirations come from: the contract's two, and the demo's. `source` stays free text
+# in the API; the console offers these (and keeps any other stored value).
+KNOWN_SOURCES = ("user_input", "ai_generated", "demo")
 
 
 class Inspiration(SoftDeleteModel):

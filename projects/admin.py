@@ -2,18 +2,18 @@ from django import forms
 from django.contrib import admin, messages
 
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
-from core.exceptions import ApplicationError
-from core.transitions import is_allowed
 from projects import services
 from projects.models import Project, ProjectType
 from projects.task_graph_html import task_graph_html
-from projects.validation import check_parameter_schema, check_task_template
 from tasks.models import Task, TaskDependency
+
+# Rows listed by name on a delete confirmation page; the rest are counted.
+SHOWN_ROWS = 20
 
 
 class ProjectTypeForm(forms.ModelForm):
-    """The same checks as the API: a valid JSON Schema, a well-formed task template, and
-    workflow URLs to allow-listed hosts."""
+    """Checked by the services on save, as in the API: a free code that is not a route word,
+    a valid JSON Schema, a well-formed task template, workflow URLs to allow-listed hosts."""
 
     class Meta:
         model = ProjectType
@@ -31,18 +31,6 @@ class ProjectTypeForm(forms.ModelForm):
             "transform_workflow_url",
             "execution_workflow_url",
         ]
-
-    def clean(self):
-        cleaned = super().clean()
-        try:
-            check_parameter_schema(cleaned.get("parameter_schema"))
-            check_task_template(cleaned.get("task_template") or [])
-        except ApplicationError as exc:
-            raise forms.ValidationError(exc.message) from None
-        stored = self.instance if self.instance.pk else None
-        for name, problem in services.workflow_url_problems(stored, cleaned).items():
-            self.add_error(name, problem)
-        return cleaned
 
 
 @admin.register(ProjectType)
@@ -78,6 +66,14 @@ class ProjectTypeAdmin(SoftDeleteAdmin):
     def delete_row(self, obj) -> None:
         services.project_type_delete(project_type=obj)
 
+    def deleted_with(self, project_type):
+        projects = Project.objects.filter(project_type=project_type.code).count()
+        return [
+            f"Nothing is cascaded: its {projects} live project(s) keep their tasks and the "
+            f"code {project_type.code!r}; new projects of this code get no task graph while "
+            "no live type has it."
+        ]
+
     def restore_row(self, obj) -> None:
         services.project_type_restore(project_type=obj)
 
@@ -86,14 +82,6 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = ["name", "status", "initial_parameters", "score", "score_details", "review_notes"]
-
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        if self.instance.pk and not is_allowed(Project.TRANSITIONS, self.instance.status, status):
-            raise forms.ValidationError(
-                f"Invalid status transition from {self.instance.status} to {status}"
-            )
-        return status
 
 
 class TaskInline(admin.TabularInline):
@@ -196,6 +184,16 @@ class ProjectAdmin(SoftDeleteAdmin):
 
     def delete_row(self, project):
         services.project_delete(project=project)
+
+    def deleted_with(self, project):
+        tasks = list(Task.objects.filter(project=project).order_by("id")[: SHOWN_ROWS + 1])
+        if not tasks:
+            return []
+        total = Task.objects.filter(project=project).count()
+        lines = [f"Task #{task.id} {task.task_type} ({task.status})" for task in tasks[:SHOWN_ROWS]]
+        if total > SHOWN_ROWS:
+            lines.append(f"… and {total - SHOWN_ROWS} more")
+        return [f"Its {total} task(s), soft-deleted with it (restored with it):", lines]
 
     def restore_row(self, project):
         services.project_restore(project=project)

@@ -100,6 +100,13 @@ def project_update(*, project: Project, status: str | None = None, **fields) -> 
     if status is not None:
         check_transition(Project.TRANSITIONS, project.status, status)
         project.status = status
+    if "initial_parameters" in fields:
+        # The same rule as at creation: the parameters fit the type's parameter_schema.
+        validate_type_parameters(
+            active_project_type(project.project_type),
+            fields["initial_parameters"],
+            field="initial_parameters",
+        )
     for name, value in fields.items():
         setattr(project, name, value)
     project.save()
@@ -226,6 +233,8 @@ def _execution_data(project: Project) -> dict:
 # --- project types ----------------------------------------------------------------------------
 
 PROJECT_TYPE_NOT_FOUND = "Project type not found"
+# A code the router would read as an action rather than a type.
+RESERVED_TYPE_CODES = frozenset({"sort-order", "categories"})
 # Needed to point a project type at a workflow: ShortsGen POSTs to these URLs from inside the
 # network (the hosts are allow-listed too, see core.workflow_urls).
 SET_WORKFLOW_URLS = "projects.set_workflow_urls"
@@ -256,7 +265,9 @@ def workflow_url_problems(project_type: ProjectType | None, fields: dict) -> dic
 
 @transaction.atomic
 def project_type_create(*, code: str, name: str, **fields) -> ProjectType:
-    """Create a project type after checking its schema and task template."""
+    """Create a project type after checking its code, schema and task template."""
+    if code in RESERVED_TYPE_CODES:
+        raise ApplicationError(f"code: {code!r} is reserved.")
     if ProjectType.objects.filter(code=code).exists():
         raise ApplicationError("code: A project type with this code already exists.")
     _check_definition(None, fields)

@@ -1,11 +1,15 @@
 from django.contrib import admin, messages
 
+from core.admin_forms import ConsoleFormAdmin
+from core.admin_soft_delete import ServiceDeleteAdmin
 from workerconfigs import services
 from workerconfigs.models import TaskConfig, WorkerConfig
 
 
 @admin.register(WorkerConfig)
-class WorkerConfigAdmin(admin.ModelAdmin):
+class WorkerConfigAdmin(ServiceDeleteAdmin):
+    """Deleting a config deactivates it, as the API's DELETE does: tasks may still name it."""
+
     list_display = [
         "id",
         "config_name",
@@ -22,11 +26,34 @@ class WorkerConfigAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     actions = ["activate", "deactivate"]
 
-    def get_actions(self, request):
-        # Like the API, the bulk action only deactivates: tasks may still point at a config.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    delete_verb = "deactivate"
+    delete_note = (
+        "It stays, inactive: no longer merged into the configs of the tasks it is assigned to, "
+        "and not assignable until activated again."
+    )
+
+    def deletable(self, queryset):
+        return queryset.filter(is_active=True)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.is_active:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_row(self, config):
+        services.worker_config_deactivate(config=config)
+
+    def deleted_with(self, config):
+        assigned = config.task_links.count()
+        return [f"Nothing is deleted: its {assigned} task assignment(s) stay."]
+
+    def save_through_services(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if change:
+            return services.worker_config_update(config=obj, **fields)
+        return services.worker_config_create(
+            **{name: form.cleaned_data[name] for name in form.fields}
+        )
 
     @admin.action(description="Activate selected configs", permissions=["change"])
     def activate(self, request, queryset):
@@ -44,7 +71,9 @@ class WorkerConfigAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaskConfig)
-class TaskConfigAdmin(admin.ModelAdmin):
+class TaskConfigAdmin(ConsoleFormAdmin):
+    """A link is made and changed by the assign service; there is no unassign, so no delete."""
+
     list_display = ["id", "task_id", "config", "config_priority", "config_active", "updated_at"]
     list_select_related = ["config"]
     list_filter = ["config__worker_type", "config__config_type", "config__is_active"]
@@ -52,6 +81,23 @@ class TaskConfigAdmin(admin.ModelAdmin):
     raw_id_fields = ["task", "config"]
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        # A link is (task, config): to link another pair, add one.
+        if obj is None:
+            return self.readonly_fields
+        return [*self.readonly_fields, "task", "config"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_through_services(self, request, obj, form, change):
+        (saved,) = services.task_configs_assign(
+            task_id=obj.task_id,
+            config_ids=[obj.config_id],
+            override_data=form.cleaned_data.get("override_data"),
+        )
+        return saved
 
     @admin.display(description="priority", ordering="config__priority")
     def config_priority(self, link):

@@ -25,11 +25,13 @@ def test_changelist_counts_yesterday_as_zero(admin_client, make_account):
     assert "0 / 10" in page
 
 
-def test_changelist_shows_live_and_deleted_accounts(admin_client, make_account):
+def test_changelist_shows_live_accounts_unless_asked_for_deleted_ones(admin_client, make_account):
     make_account(name="alive_account")
     gone = make_account(name="deleted_account")
     PlatformAccount.objects.filter(pk=gone.pk).update(deleted_at=gone.created_at)
     page = admin_client.get(CHANGELIST).content.decode()
+    assert "alive_account" in page and "deleted_account" not in page
+    page = admin_client.get(f"{CHANGELIST}?deleted=all").content.decode()
     assert "alive_account" in page and "deleted_account" in page
     deleted_only = admin_client.get(f"{CHANGELIST}?deleted=yes").content.decode()
     assert "deleted_account" in deleted_only and "alive_account" not in deleted_only
@@ -48,8 +50,7 @@ def test_change_page_masks_the_credentials(admin_client, make_account):
     account = make_account(credentials={"api_key": "sk-admin-secret-77"})
     page = admin_client.get(f"{CHANGELIST}{account.pk}/change/").content.decode()
     assert "sk-admin-secret-77" not in page
-    assert "***masked***" in page
-    assert "api_key" in page
+    assert "api_key …t-77" in page
 
 
 def test_empty_credentials_field_keeps_the_stored_ones(admin_client, make_account):
@@ -100,7 +101,7 @@ def test_duplicate_name_is_a_form_error(admin_client, make_account):
     make_account(platform="dreamina", name="admin_made")
     response = admin_client.post(f"{CHANGELIST}add/", form_data())
     assert response.status_code == 200
-    assert "An account of this platform with this name exists." in response.content.decode()
+    assert "An account of this platform with this name already exists." in response.content.decode()
     assert PlatformAccount.objects.filter(name="admin_made").count() == 1
 
 
@@ -116,7 +117,9 @@ def test_reset_usage_action(admin_client, make_account):
 
 def test_soft_delete_action_keeps_the_row(admin_client, make_account):
     account = make_account()
-    admin_client.post(CHANGELIST, {"action": "soft_delete", "_selected_action": [account.pk]})
+    admin_client.post(
+        CHANGELIST, {"action": "soft_delete", "_selected_action": [account.pk], "post": "yes"}
+    )
     assert PlatformAccount.all_objects.get(pk=account.pk).deleted_at is not None
 
 
@@ -130,7 +133,9 @@ def test_delete_button_soft_deletes(admin_client, make_account):
 def test_restore_action_restores(admin_client, make_account):
     account = make_account()
     PlatformAccount.objects.filter(pk=account.pk).update(deleted_at=account.created_at)
-    admin_client.post(CHANGELIST, {"action": "restore", "_selected_action": [account.pk]})
+    admin_client.post(
+        f"{CHANGELIST}?deleted=yes", {"action": "restore", "_selected_action": [account.pk]}
+    )
     assert PlatformAccount.objects.filter(pk=account.pk).exists()
 
 
@@ -139,7 +144,9 @@ def test_restore_is_refused_when_the_name_was_taken(admin_client, make_account):
     PlatformAccount.objects.filter(pk=old.pk).update(deleted_at=old.created_at)
     make_account(platform="runway", name="reused")
     response = admin_client.post(
-        CHANGELIST, {"action": "restore", "_selected_action": [old.pk]}, follow=True
+        f"{CHANGELIST}?deleted=yes",
+        {"action": "restore", "_selected_action": [old.pk]},
+        follow=True,
     )
     assert "cannot be restored" in response.content.decode()
     assert PlatformAccount.all_objects.get(pk=old.pk).deleted_at is not None

@@ -7,6 +7,8 @@ def test_changelist_shows_live_and_deleted_assets(admin_client, make_asset):
     gone = make_asset(name="deleted asset")
     Asset.objects.filter(pk=gone.pk).update(deleted_at=gone.created_at)
     page = admin_client.get("/admin/assets/asset/").content.decode()
+    assert "alive asset" in page and "deleted asset" not in page
+    page = admin_client.get("/admin/assets/asset/?deleted=all").content.decode()
     assert "alive asset" in page and "deleted asset" in page
     deleted_only = admin_client.get("/admin/assets/asset/?deleted=yes").content.decode()
     assert "deleted asset" in deleted_only and "alive asset" not in deleted_only
@@ -30,7 +32,7 @@ def test_restore_action_restores(admin_client, make_asset):
     asset = make_asset()
     Asset.objects.filter(pk=asset.pk).update(deleted_at=asset.created_at)
     response = admin_client.post(
-        "/admin/assets/asset/", {"action": "restore", "_selected_action": [asset.pk]}
+        "/admin/assets/asset/?deleted=yes", {"action": "restore", "_selected_action": [asset.pk]}
     )
     assert response.status_code == 302
     assert Asset.objects.filter(pk=asset.pk).exists()
@@ -39,7 +41,8 @@ def test_restore_action_restores(admin_client, make_asset):
 def test_soft_delete_action_keeps_the_row(admin_client, make_asset):
     asset = make_asset()
     response = admin_client.post(
-        "/admin/assets/asset/", {"action": "soft_delete", "_selected_action": [asset.pk]}
+        "/admin/assets/asset/",
+        {"action": "soft_delete", "_selected_action": [asset.pk], "post": "yes"},
     )
     assert response.status_code == 302
     assert Asset.all_objects.get(pk=asset.pk).deleted_at is not None

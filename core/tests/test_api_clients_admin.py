@@ -37,7 +37,7 @@ def test_a_taken_name_is_a_form_error(console):
     make_token("front")
     response = console.post("/admin/core/apiclient/add/", {"name": "front", "role": "client"})
     assert response.status_code == 200
-    assert "This name is taken" in response.content.decode()
+    assert "is taken (by a client or a person)" in response.content.decode()
     assert ApiClient.objects.count() == 1
 
 

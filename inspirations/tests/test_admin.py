@@ -4,10 +4,10 @@ from projects.models import Project
 CHANGELIST = "/admin/inspirations/inspiration/"
 
 
-def act(client, action, *inspirations):
+def act(client, action, *inspirations, rows="all", **extra):
     return client.post(
-        CHANGELIST,
-        {"action": action, "_selected_action": [i.pk for i in inspirations]},
+        f"{CHANGELIST}?deleted={rows}",
+        {"action": action, "_selected_action": [i.pk for i in inspirations], **extra},
         follow=True,
     )
 
@@ -68,7 +68,7 @@ def test_reject_action(admin_client, make_inspiration):
 
 def test_soft_delete_and_restore(admin_client, make_inspiration):
     inspiration = make_inspiration(title="come back")
-    act(admin_client, "soft_delete", inspiration)
+    act(admin_client, "soft_delete", inspiration, post="yes")
     assert Inspiration.all_objects.get(pk=inspiration.pk).deleted_at is not None
     page = admin_client.get(f"{CHANGELIST}?deleted=yes").content.decode()
     assert "come back" in page
@@ -90,7 +90,7 @@ def test_edit_keeps_the_status_read_only(admin_client, make_inspiration):
         {
             "title": "after",
             "description": "",
-            "project_type_code": "x",
+            "project_type_code": "",
             "source": "",
             "parameters": '{"a": 1}',
             "score": "4",

@@ -47,10 +47,14 @@ def test_an_invalid_status_change_is_refused_by_the_form(admin_client, api, demo
 def test_delete_and_restore_bring_the_tasks_along(admin_client, api, demo_types):
     project = make_demo_project(api)
     changelist = reverse("admin:projects_project_changelist")
-    admin_client.post(changelist, {"action": "soft_delete", "_selected_action": [project["id"]]})
+    admin_client.post(
+        changelist, {"action": "soft_delete", "_selected_action": [project["id"]], "post": "yes"}
+    )
     assert not Task.objects.filter(project_id=project["id"]).exists()
     response = admin_client.post(
-        changelist, {"action": "restore", "_selected_action": [project["id"]]}, follow=True
+        f"{changelist}?deleted=yes",
+        {"action": "restore", "_selected_action": [project["id"]]},
+        follow=True,
     )
     assert "1 project(s) restored." in response.content.decode()
     assert Task.objects.filter(project_id=project["id"]).count() == 6

@@ -374,7 +374,10 @@ def test_admin_creates_deletes_and_restores_through_the_services(db):
     reel = ProjectType.objects.get(code="reel")
     assert (reel.default_parameters, reel.sort_order) == ({"fps": 30}, 3)
     changelist = "/admin/projects/projecttype/"
-    client.post(changelist, {"action": "soft_delete", "_selected_action": [reel.id]})
+    confirm = client.post(changelist, {"action": "soft_delete", "_selected_action": [reel.id]})
+    assert "Nothing is cascaded" in confirm.content.decode()
+    assert ProjectType.objects.filter(code="reel").exists()
+    client.post(changelist, {"action": "soft_delete", "_selected_action": [reel.id], "post": "yes"})
     assert not ProjectType.objects.filter(code="reel").exists()
-    client.post(changelist, {"action": "restore", "_selected_action": [reel.id]})
+    client.post(f"{changelist}?deleted=yes", {"action": "restore", "_selected_action": [reel.id]})
     assert ProjectType.objects.filter(code="reel").exists()

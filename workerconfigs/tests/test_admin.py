@@ -38,4 +38,7 @@ def test_task_config_changelist_and_change_page(admin_client, make_task, make_co
         assert response.status_code == 200
     change = admin_client.get(f"/admin/workerconfigs/taskconfig/{link.pk}/change/")
     assert change.status_code == 200
-    assert 'class="vForeignKeyRawIdAdminField"' in change.content.decode()
+    # The pair is fixed once linked; a new pair is added with raw id fields.
+    assert 'class="vForeignKeyRawIdAdminField"' not in change.content.decode()
+    add = admin_client.get("/admin/workerconfigs/taskconfig/add/")
+    assert 'class="vForeignKeyRawIdAdminField"' in add.content.decode()
