@@ -17,8 +17,10 @@ class PlatformAccountForm(forms.ModelForm):
     replaces them only when filled."""
 
     credentials = ConsoleJSONField(
+        show_typed=False,
         help_text='A JSON object such as {"api_key": "...", "secret": "..."}. Leave empty to '
-        "keep the stored credentials; what you type replaces all of them.",
+        "keep the stored credentials; what you type replaces all of them. Secrets are never "
+        "sent back to the browser: after an error, type them again.",
     )
 
     class Meta:

@@ -66,18 +66,22 @@ class ConsoleJSONField(forms.JSONField):
     """JSON as people read it: indented, blank for "nothing", errors with line and column.
 
     `shape` is the kind of value the field holds (dict or list, None for any); a blank field
-    means `empty_value`.
+    means `empty_value`. A secret (`show_typed=False`) is never sent back to the browser, not
+    even as typed when the form has errors.
     """
 
     widget = JSONEditor
     default_error_messages = {"not_an_object": NOT_AN_OBJECT, "not_a_list": NOT_A_LIST}
 
-    def __init__(self, *, shape: type | None = dict, empty_value=None, **kwargs):
+    def __init__(
+        self, *, shape: type | None = dict, empty_value=None, show_typed: bool = True, **kwargs
+    ):
         kwargs.setdefault("required", False)
         kwargs.pop("show_hidden_initial", None)  # a callable default must not add a hidden twin
         super().__init__(**kwargs)
         self.shape = shape
         self.empty_value = empty_value
+        self.show_typed = show_typed
 
     def to_python(self, value):
         if self.disabled:
@@ -124,7 +128,9 @@ class ConsoleJSONField(forms.JSONField):
     def bound_data(self, data, initial):
         if self.disabled:
             return initial
-        return None if data is None else TypedJSON(data)
+        if data is None or not self.show_typed:
+            return None
+        return TypedJSON(data)
 
     def prepare_value(self, value):
         if isinstance(value, TypedJSON | forms.fields.InvalidJSONInput):
