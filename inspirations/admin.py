@@ -25,12 +25,12 @@ class InspirationForm(forms.ModelForm):
         self.fields["project_type_code"] = stored_value_choice_field(
             [(t.code, f"{t.code} — {t.name}") for t in live_types],
             stored=self.instance.project_type_code,
-            label="project type",
+            label="Project type",
         )
         self.fields["source"] = stored_value_choice_field(
             [(source, source) for source in KNOWN_SOURCES],
             stored=self.instance.source,
-            label="source",
+            label="Source",
         )
 
 

@@ -161,3 +161,20 @@ def test_every_soft_deleted_model_lists_live_rows_by_default(superuser):
             continue
         assert isinstance(model_admin, SoftDeleteAdmin) or model._meta.label == "tasks.Task"
         assert DeletedListFilter in model_admin.list_filter, model
+
+
+def test_every_list_action_on_every_row_never_answers_500(console, factory, superuser):
+    request = request_of(superuser)
+    ran = 0
+    for model, model_admin in registered():
+        changelist = url(model, "changelist")
+        if hasattr(model, "deleted_at"):
+            changelist += "?deleted=all"
+        pks = list(model_admin.get_queryset(request).values_list("pk", flat=True))
+        for action in model_admin.get_actions(request):
+            chosen = {"action": action, "_selected_action": pks, "index": 0}
+            assert console.post(changelist, chosen).status_code < 500, (model, action)
+            confirmed = console.post(changelist, {**chosen, "post": "yes"})
+            assert confirmed.status_code < 500, (model, action)
+            ran += 1
+    assert ran >= 15
