@@ -42,20 +42,7 @@ class MaskedCredentialsField(serializers.Field):
     }
 )
 class CredentialsInputField(JSONObjectField):
-    """A credentials object as sent by a client; the mask is refused as a value."""
-
-    default_error_messages = {
-        "masked": 'The value of "{name}" is the mask; send the real credential or leave '
-        "credentials out.",
-    }
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        for key, item in value.items():
-            # A client that sends back what it read would overwrite the secret with the mask.
-            if item == MASK:
-                self.fail("masked", name=key)
-        return value
+    """A credentials object as sent by a client (the services refuse the mask as a value)."""
 
 
 class PlatformAccountSerializer(serializers.ModelSerializer):

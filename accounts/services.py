@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from accounts.crypto import encrypt_credentials, rotate_token
+from accounts.crypto import MASK, encrypt_credentials, rotate_token
 from accounts.models import PlatformAccount, utc_today
 from core.exceptions import ApplicationError, NotFoundError
 
@@ -27,6 +27,7 @@ def account_create(
     daily_limit: int = 100,
 ) -> PlatformAccount:
     """Create an account; its credentials are stored encrypted."""
+    _check_credentials(credentials)
     account = PlatformAccount(
         platform=platform,
         name=name,
@@ -45,6 +46,7 @@ def account_update(
     *, account: PlatformAccount, credentials: dict | None = None, **fields
 ) -> PlatformAccount:
     """Change the given fields; credentials, when given, replace the stored ones."""
+    _check_credentials(credentials)
     account = _lock_live(account.pk)
     _roll_over(account)
     for name, value in fields.items():
@@ -148,6 +150,16 @@ def _lock_live(account_id: int) -> PlatformAccount:
         # Soft-deleted by a concurrent request since the view looked it up.
         raise NotFoundError(ACCOUNT_NOT_FOUND)
     return account
+
+
+def _check_credentials(credentials: dict | None) -> None:
+    # A client that sends back what it read would overwrite the secret with the mask.
+    for key, value in (credentials or {}).items():
+        if value == MASK:
+            raise ApplicationError(
+                f'credentials: The value of "{key}" is the mask; send the real credential or '
+                "leave credentials out."
+            )
 
 
 def _save_unique(account: PlatformAccount, **save_kwargs) -> None:
