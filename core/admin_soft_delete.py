@@ -65,22 +65,41 @@ class SoftDeleteAdmin(admin.ModelAdmin):
 
     @admin.action(description="Soft-delete selected rows", permissions=["change"])
     def soft_delete(self, request, queryset):
-        rows = list(queryset.live())
-        for row in rows:
-            self.delete_row(row)
-        self.message_user(request, f"{len(rows)} {self._noun()}(s) deleted.", messages.SUCCESS)
+        deleted, skipped = 0, []
+        for row in queryset.order_by("pk"):
+            if row.deleted_at is not None:
+                skipped.append(f"#{row.pk} is already deleted")
+                continue
+            try:
+                self.delete_row(row)
+            except ApplicationError as exc:
+                skipped.append(f"#{row.pk}: {exc.message}")
+            else:
+                deleted += 1
+        self._report(request, deleted, "deleted", skipped)
 
     @admin.action(description="Restore selected rows", permissions=["change"])
     def restore(self, request, queryset):
-        restored = 0
-        for row in queryset.deleted():
+        restored, skipped = 0, []
+        for row in queryset.order_by("pk"):
+            if row.deleted_at is None:
+                skipped.append(f"#{row.pk} is not deleted")
+                continue
             try:
                 self.restore_row(row)
             except ApplicationError as exc:
-                self.message_user(request, f"{row}: {exc.message}", messages.ERROR)
+                skipped.append(f"#{row.pk}: {exc.message}")
             else:
                 restored += 1
-        self.message_user(request, f"{restored} {self._noun()}(s) restored.", messages.SUCCESS)
+        self._report(request, restored, "restored", skipped)
+
+    def _report(self, request, done: int, verb: str, skipped: list[str]) -> None:
+        if done:
+            self.message_user(request, f"{done} {self._noun()}(s) {verb}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, f"Skipped (not {verb}): {'; '.join(skipped)}.", messages.WARNING
+            )
 
     def _noun(self) -> str:
         return str(self.model._meta.verbose_name)
