@@ -71,7 +71,7 @@ def workflow_outcome(done: SafeString, run: WorkflowRun | None, what: str) -> Ou
     pending (sent by a later transaction, e.g. when the caller's is still open).
     """
     if run is None:
-        return Outcome(done)
+        return Outcome(format_html("{}.", done))
     run.refresh_from_db()
     link = admin_link(run, f"workflow run #{run.pk}")
     if run.state == WorkflowRun.State.FAILED:
