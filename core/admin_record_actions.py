@@ -145,11 +145,13 @@ class RecordActionsAdmin:
             return response
         # Wrap whichever template this admin would use (its own change_form_template or a
         # model-specific one): the buttons go on top of it, whatever it draws.
-        response.context_data["record_actions_base"] = select_template(
-            [response.template_name]
-            if isinstance(response.template_name, str)
-            else response.template_name
-        )
+        names = response.template_name
+        names = [names] if isinstance(names, str) else list(names)
+        # An admin naming this very template would otherwise extend itself forever.
+        names = [name for name in names if name != RECORD_ACTIONS_TEMPLATE] or [
+            "admin/change_form.html"
+        ]
+        response.context_data["record_actions_base"] = select_template(names)
         response.context_data["record_action_buttons"] = self.buttons_for(request, obj)
         response.template_name = RECORD_ACTIONS_TEMPLATE
         return response
