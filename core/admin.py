@@ -7,7 +7,7 @@ from core.admin_record_actions import (
     RecordAction,
     RecordActionsAdmin,
     admin_link,
-    failure_reason,
+    what_went_wrong,
 )
 from core.models import IdempotencyRecord, WorkflowRun
 from core.n8n import workflow_run_retry
@@ -74,9 +74,9 @@ class WorkflowRunAdmin(RecordActionsAdmin, admin.ModelAdmin):
         if run.state == WorkflowRun.State.FAILED:
             return Outcome(
                 format_html(
-                    "{} sent again, but n8n was not reached ({}) — retry it when it is back.",
+                    "{} sent again, but {} — retry it when it is back.",
                     link,
-                    failure_reason(run),
+                    what_went_wrong(run),
                 ),
                 messages.WARNING,
             )

@@ -76,22 +76,20 @@ def workflow_outcome(done: SafeString, run: WorkflowRun | None, what: str) -> Ou
     link = admin_link(run, f"workflow run #{run.pk}")
     if run.state == WorkflowRun.State.FAILED:
         return Outcome(
-            format_html(
-                "{}; but n8n was not reached ({}) — retry {} when it is back.",
-                done,
-                failure_reason(run),
-                link,
-            ),
+            format_html("{}; but {} — retry {} when it is back.", done, what_went_wrong(run), link),
             messages.WARNING,
         )
     started = "started" if run.state == WorkflowRun.State.SUCCEEDED else "queued"
     return Outcome(format_html("{}; {} {} ({}).", done, what, started, link))
 
 
-def failure_reason(run: WorkflowRun) -> str:
-    """Why a failed run failed, in a few words ("the connection failed")."""
+def what_went_wrong(run: WorkflowRun) -> str:
+    """Why a failed run failed: "n8n was not reached (the connection failed)", or what n8n
+    (or a proxy before it) answered."""
     error = (run.error or "no answer").rstrip(".")
-    return error.removeprefix("n8n could not be reached: ")
+    if run.http_status is not None:
+        return f"n8n did not take it ({error})"
+    return f"n8n was not reached ({error.removeprefix('n8n could not be reached: ')})"
 
 
 class RecordActionsAdmin:

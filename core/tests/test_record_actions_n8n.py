@@ -179,3 +179,17 @@ def test_a_viewer_may_not_retry_a_run(n8n, idea):
     page = viewer.get(RUN_PAGE.format(run.pk)).content.decode()
     assert "/actions/retry/" not in page
     assert viewer.post(f"/admin/core/workflowrun/{run.pk}/actions/retry/").status_code == 403
+
+
+def test_approve_when_n8n_answers_an_error_warns_with_its_answer(operator, n8n, idea):
+    n8n.status = 500
+    response = operator.post(f"/admin/inspirations/inspiration/{idea.pk}/actions/approve/")
+    run = WorkflowRun.objects.get()
+    assert said_after(operator, response) == [
+        (
+            "warning",
+            f'<a href="/admin/inspirations/inspiration/{idea.pk}/change/">Inspiration '
+            f"#{idea.pk}</a> approved; but n8n did not take it (n8n answered HTTP 500) — "
+            f"retry {run_link(run)} when it is back.",
+        )
+    ]
