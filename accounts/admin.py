@@ -1,5 +1,6 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.utils.html import format_html
 
 from accounts import services
 from accounts.crypto import (
@@ -9,6 +10,7 @@ from accounts.crypto import (
 )
 from accounts.models import PlatformAccount
 from core.admin_forms import ConsoleJSONField
+from core.admin_record_actions import Outcome, RecordAction, RecordActionsAdmin, admin_link
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
 
 
@@ -33,8 +35,16 @@ class PlatformAccountForm(forms.ModelForm):
         self.initial["credentials"] = None
 
 
+def _reset_usage_refusal(account: PlatformAccount) -> str | None:
+    if account.deleted_at is not None:
+        return "is deleted"
+    if account.effective_used_today == 0:
+        return "has used nothing today"
+    return None
+
+
 @admin.register(PlatformAccount)
-class PlatformAccountAdmin(SoftDeleteAdmin):
+class PlatformAccountAdmin(RecordActionsAdmin, SoftDeleteAdmin):
     form = PlatformAccountForm
     list_display = [
         "id",
@@ -67,6 +77,16 @@ class PlatformAccountAdmin(SoftDeleteAdmin):
         ("History", {"fields": ["created_at", "updated_at", "deleted_at"]}),
     ]
     actions = ["reset_usage", "soft_delete", "restore"]
+    record_actions = [
+        RecordAction(
+            "reset_usage",
+            "Reset usage",
+            handler="reset_usage_record",
+            refusal=_reset_usage_refusal,
+            confirmation="Set today's usage of {obj} from {obj.effective_used_today} back to 0 "
+            "of its {obj.daily_limit}: workers may use its whole daily quota again today.",
+        ),
+    ]
 
     @admin.display(description="used / limit")
     def usage(self, account):
@@ -105,10 +125,20 @@ class PlatformAccountAdmin(SoftDeleteAdmin):
 
     @admin.action(description="Reset today's usage of selected accounts", permissions=["change"])
     def reset_usage(self, request, queryset):
-        accounts = list(queryset.live())
-        for account in accounts:
-            services.account_reset_usage(account=account)
-        self.message_user(request, f"Usage reset on {len(accounts)} account(s).", messages.SUCCESS)
+        self.apply_to_rows(request, queryset.order_by("id"), "reset_usage")
+
+    def reset_usage_record(self, request, account, data) -> Outcome:
+        used = account.effective_used_today
+        account = services.account_reset_usage(account=account)
+        return Outcome(
+            format_html(
+                "{}: today's usage reset from {} to {} of {}.",
+                admin_link(account, f"Platform account #{account.pk} “{account}”"),
+                used,
+                account.used_today,
+                account.daily_limit,
+            )
+        )
 
     def delete_row(self, account):
         services.account_delete(account=account)

@@ -4,15 +4,28 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.utils.html import format_html
 
 from core import admin_api_clients  # noqa: F401  (registers the API clients' admin)
-from core.exceptions import ApplicationError
+from core.admin_record_actions import (
+    Outcome,
+    RecordAction,
+    RecordActionsAdmin,
+    admin_link,
+    what_went_wrong,
+)
 from core.models import IdempotencyRecord, WorkflowRun
 from core.n8n import workflow_run_retry
 
 
+def _retry_refusal(run: WorkflowRun) -> str | None:
+    if run.state != WorkflowRun.State.FAILED:
+        return f"is {run.state}, not failed"
+    return None
+
+
 @admin.register(WorkflowRun)
-class WorkflowRunAdmin(admin.ModelAdmin):
+class WorkflowRunAdmin(RecordActionsAdmin, admin.ModelAdmin):
     """Read-only: a run is a record of what was sent; the only thing to do is send it again."""
 
     list_display = [
@@ -30,6 +43,15 @@ class WorkflowRunAdmin(admin.ModelAdmin):
     search_fields = ["=id", "=target_id", "execution_id", "url", "error"]
     date_hierarchy = "created_at"
     actions = ["retry"]
+    record_actions = [
+        RecordAction(
+            "retry",
+            "Retry",
+            handler="retry_record",
+            refusal=_retry_refusal,
+            confirmation="The same payload (the same runId) is sent to {obj.url} again.",
+        ),
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -52,21 +74,21 @@ class WorkflowRunAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry selected failed runs", permissions=["retry"])
     def retry(self, request, queryset):
-        succeeded = 0
-        for run_id in queryset.order_by("id").values_list("id", flat=True):
-            try:
-                run = workflow_run_retry(run_id=run_id)
-            except ApplicationError as exc:
-                self.message_user(request, f"Run {run_id}: {exc.message}", messages.WARNING)
-                continue
-            if run.state == WorkflowRun.State.SUCCEEDED:
-                succeeded += 1
-            else:
-                self.message_user(
-                    request, f"Run {run_id} failed again: {run.error}", messages.ERROR
-                )
-        if succeeded:
-            self.message_user(request, f"{succeeded} run(s) sent.", messages.SUCCESS)
+        self.apply_to_rows(request, queryset.order_by("id"), "retry")
+
+    def retry_record(self, request, run, data) -> Outcome:
+        run = workflow_run_retry(run_id=run.pk)
+        link = admin_link(run, f"Workflow run #{run.pk}")
+        if run.state == WorkflowRun.State.FAILED:
+            return Outcome(
+                format_html(
+                    "{} sent again, but {} — retry it when it is back.",
+                    link,
+                    what_went_wrong(run),
+                ),
+                messages.WARNING,
+            )
+        return Outcome(format_html("{} sent again: n8n accepted it.", link))
 
 
 @admin.register(IdempotencyRecord)

@@ -103,7 +103,7 @@ class ServiceDeleteAdmin(ConsoleFormAdmin):
     @admin.action(description="Soft-delete selected rows", permissions=["delete"])
     def soft_delete(self, request, queryset):
         """Django's delete_selected, through the service, with its own confirmation page."""
-        queryset = self.deletable(queryset)
+        selected, queryset = queryset, self.deletable(queryset)
         listing, count, _, _ = self.get_deleted_objects(list(queryset), request)
         if request.POST.get("post"):
             if not self.has_delete_permission(request):
@@ -111,9 +111,13 @@ class ServiceDeleteAdmin(ConsoleFormAdmin):
             rows = list(queryset)
             self.log_deletions(request, rows)
             self.delete_queryset(request, queryset)
-            noun = model_ngettext(self.opts, len(rows))
-            done = f"{len(rows)} {noun}: {self.delete_verb} done."
-            self.message_user(request, done, messages.SUCCESS)
+            kept = {row.pk for row in rows}
+            skipped = [
+                f"#{pk} is already deleted"
+                for pk in selected.order_by("pk").values_list("pk", flat=True)
+                if pk not in kept
+            ]
+            report_rows(self, request, len(rows), f"{self.delete_verb}d", skipped)
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -145,6 +149,17 @@ def with_errors_as_messages(model_admin, request, obj, action) -> None:
         action(obj)
     except ApplicationError as exc:
         model_admin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+
+
+def report_rows(model_admin, request, done: int, verb: str, skipped: list[str]) -> None:
+    """What a list action did, and each selected row it left alone with the reason."""
+    if done:
+        noun = model_admin.opts.verbose_name
+        model_admin.message_user(request, f"{done} {noun}(s) {verb}.", messages.SUCCESS)
+    if skipped:
+        model_admin.message_user(
+            request, f"Skipped (not {verb}): {'; '.join(skipped)}.", messages.WARNING
+        )
 
 
 class SoftDeleteAdmin(ServiceDeleteAdmin):
@@ -182,15 +197,15 @@ class SoftDeleteAdmin(ServiceDeleteAdmin):
 
     @admin.action(description="Restore selected rows", permissions=["change"])
     def restore(self, request, queryset):
-        restored = 0
-        for row in queryset.deleted():
+        restored, skipped = 0, []
+        for row in queryset.order_by("pk"):
+            if row.deleted_at is None:
+                skipped.append(f"#{row.pk} is not deleted")
+                continue
             try:
                 self.restore_row(row)
             except ApplicationError as exc:
-                self.message_user(request, f"{row}: {exc.message}", messages.ERROR)
+                skipped.append(f"#{row.pk}: {exc.message}")
             else:
                 restored += 1
-        self.message_user(request, f"{restored} {self._noun()}(s) restored.", messages.SUCCESS)
-
-    def _noun(self) -> str:
-        return str(self.model._meta.verbose_name)
+        report_rows(self, request, restored, "restored", skipped)

@@ -80,3 +80,13 @@ def error(response, status: int) -> str:
     assert body["code"] == status, body
     assert isinstance(body["msg"], str) and body["msg"], body
     return body["msg"]
+
+
+def console_messages(response) -> list[tuple[str, str]]:
+    """The console's messages on a page, as (level, HTML) pairs: ("success", "Task <a …")."""
+    import re
+
+    listing = re.search(r'<ul class="messagelist">(.*?)</ul>', response.content.decode(), re.S)
+    if listing is None:
+        return []
+    return re.findall(r'<li class="(\w+)">(.*?)</li>', listing.group(1), re.S)

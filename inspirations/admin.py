@@ -1,11 +1,20 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils.html import format_html
 
 from core.admin_forms import stored_value_choice_field
+from core.admin_record_actions import (
+    Outcome,
+    RecordAction,
+    RecordActionsAdmin,
+    admin_link,
+    named,
+    workflow_outcome,
+)
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
-from core.exceptions import ApplicationError
+from core.transitions import is_allowed
 from inspirations import services
-from inspirations.models import KNOWN_SOURCES, Inspiration
+from inspirations.models import KNOWN_SOURCES, MAX_SCORE, MIN_SCORE, Inspiration
 from projects.models import ProjectType
 
 CREATE_FIELDS = ["title", "description", "project_type_code", "source", "parameters"]
@@ -34,8 +43,57 @@ class InspirationForm(forms.ModelForm):
         )
 
 
+class ApproveForm(forms.Form):
+    review_notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 60})
+    )
+    score = forms.FloatField(
+        required=False,
+        min_value=MIN_SCORE,
+        max_value=MAX_SCORE,
+        help_text=f"From {MIN_SCORE} to {MAX_SCORE}; leave empty to keep the score it has.",
+    )
+
+    def clean_review_notes(self):
+        # Empty means "not given": approving adds to the review, it never erases it.
+        return self.cleaned_data["review_notes"] or None
+
+
+class RejectForm(forms.Form):
+    review_notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="Why it is rejected (kept with the inspiration).",
+    )
+
+    def clean_review_notes(self):
+        return self.cleaned_data["review_notes"] or None
+
+
+def _refusal_to(status: str):
+    """The record action's refusal: why the inspiration cannot move to `status` now."""
+
+    def refusal(inspiration: Inspiration) -> str | None:
+        if inspiration.deleted_at is not None:
+            return "is deleted"
+        if inspiration.status == status or not is_allowed(
+            Inspiration.TRANSITIONS, inspiration.status, status
+        ):
+            return f"is {inspiration.status}"
+        return None
+
+    return refusal
+
+
+def _approve_refusal(inspiration: Inspiration) -> str | None:
+    refusal = _refusal_to(Inspiration.Status.APPROVED)(inspiration)
+    if refusal is None and not inspiration.project_type_code:
+        return "has no project type"
+    return refusal
+
+
 @admin.register(Inspiration)
-class InspirationAdmin(SoftDeleteAdmin):
+class InspirationAdmin(RecordActionsAdmin, SoftDeleteAdmin):
     form = InspirationForm
     list_display = [
         "id",
@@ -54,6 +112,32 @@ class InspirationAdmin(SoftDeleteAdmin):
     # The status moves only through the actions (and the API), along Inspiration.TRANSITIONS.
     readonly_fields = ["status", "error_message", "created_at", "updated_at", "deleted_at"]
     actions = ["approve", "reject", "soft_delete", "restore"]
+    record_actions = [
+        RecordAction(
+            "approve",
+            "Approve",
+            handler="approve_record",
+            refusal=_approve_refusal,
+            form=ApproveForm,
+            confirmation="Approving makes the project: at once, or through the type's "
+            "transform workflow in n8n when it has one.",
+        ),
+        RecordAction(
+            "reject",
+            "Reject",
+            handler="reject_record",
+            refusal=_refusal_to(Inspiration.Status.REJECTED),
+            form=RejectForm,
+        ),
+        RecordAction(
+            "regenerate",
+            "Regenerate",
+            handler="regenerate_record",
+            refusal=_refusal_to(Inspiration.Status.GENERATING),
+            confirmation="The inspiration becomes generating and its type's inspiration "
+            "workflow in n8n (if it has one) is asked to write it again.",
+        ),
+    ]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -76,34 +160,40 @@ class InspirationAdmin(SoftDeleteAdmin):
 
     @admin.action(description="Approve selected inspirations", permissions=["change"])
     def approve(self, request, queryset):
-        created = []
-        for inspiration in queryset.live().order_by("id"):
-            try:
-                _, project = services.inspiration_approve(inspiration=inspiration)
-            except ApplicationError as exc:
-                self._report_error(request, inspiration, exc)
-            else:
-                # With a transform workflow the project comes later, from n8n.
-                created.append(f"#{project.id}" if project else "(via n8n)")
-        if created:
-            self.message_user(
-                request,
-                f"{len(created)} inspiration(s) approved; project(s) {', '.join(created)} created.",
-                messages.SUCCESS,
-            )
+        self.apply_to_rows(request, queryset.order_by("id"), "approve")
 
     @admin.action(description="Reject selected inspirations", permissions=["change"])
     def reject(self, request, queryset):
-        rejected = 0
-        for inspiration in queryset.live().order_by("id"):
-            try:
-                services.inspiration_reject(inspiration=inspiration)
-            except ApplicationError as exc:
-                self._report_error(request, inspiration, exc)
-            else:
-                rejected += 1
-        if rejected:
-            self.message_user(request, f"{rejected} inspiration(s) rejected.", messages.SUCCESS)
+        self.apply_to_rows(request, queryset.order_by("id"), "reject")
+
+    def approve_record(self, request, inspiration, data) -> Outcome:
+        inspiration, project = services.inspiration_approve(inspiration=inspiration, **data)
+        done = format_html("{} approved", _inspiration_link(inspiration))
+        if project is not None:
+            return Outcome(
+                format_html(
+                    "{}; {} created.",
+                    done,
+                    admin_link(project, f"project #{project.pk} “{project.name}”"),
+                )
+            )
+        return workflow_outcome(done, services.transform_run(inspiration), "n8n transform workflow")
+
+    def reject_record(self, request, inspiration, data) -> Outcome:
+        inspiration = services.inspiration_reject(inspiration=inspiration, **data)
+        return Outcome(format_html("{} rejected.", _inspiration_link(inspiration)))
+
+    def regenerate_record(self, request, inspiration, data) -> Outcome:
+        inspiration, run = services.inspiration_regenerate(inspiration=inspiration)
+        done = format_html("{} is generating again", _inspiration_link(inspiration))
+        if run is None:
+            return Outcome(
+                format_html(
+                    "{} (its type has no inspiration workflow: nothing was sent to n8n).", done
+                ),
+                messages.WARNING,
+            )
+        return workflow_outcome(done, run, "n8n inspiration workflow")
 
     def delete_row(self, inspiration):
         services.inspiration_delete(inspiration=inspiration)
@@ -117,6 +207,6 @@ class InspirationAdmin(SoftDeleteAdmin):
             return []
         return [f"Nothing is cascaded: its {projects} project(s) stay, and keep the link to it."]
 
-    def _report_error(self, request, inspiration, exc: ApplicationError) -> None:
-        message = f"#{inspiration.id} {inspiration}: {exc.message}"
-        self.message_user(request, message, messages.ERROR)
+
+def _inspiration_link(inspiration: Inspiration):
+    return admin_link(inspiration, named(inspiration).capitalize())

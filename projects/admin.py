@@ -1,7 +1,16 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.utils.html import format_html
 
+from core.admin_record_actions import (
+    Outcome,
+    RecordAction,
+    RecordActionsAdmin,
+    admin_link,
+    workflow_outcome,
+)
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
+from core.models import WorkflowRun
 from projects import services
 from projects.models import Project, ProjectType
 from projects.task_graph_html import task_graph_html
@@ -96,8 +105,16 @@ class TaskInline(admin.TabularInline):
         return False
 
 
+def _live_refusal(project: Project) -> str | None:
+    return "is deleted" if project.deleted_at is not None else None
+
+
+def _deleted_refusal(project: Project) -> str | None:
+    return "is not deleted" if project.deleted_at is None else None
+
+
 @admin.register(Project)
-class ProjectAdmin(SoftDeleteAdmin):
+class ProjectAdmin(RecordActionsAdmin, SoftDeleteAdmin):
     form = ProjectForm
     list_display = [
         "id",
@@ -151,6 +168,40 @@ class ProjectAdmin(SoftDeleteAdmin):
     ]
     inlines = [TaskInline]
     actions = ["recalculate_tasks", "soft_delete", "restore"]
+    record_actions = [
+        RecordAction(
+            "regenerate",
+            "Regenerate",
+            handler="regenerate_record",
+            refusal=_live_refusal,
+            confirmation="Every task of the project goes back to the queue and the project "
+            "becomes processing; its type's execution workflow in n8n (if it has one) is "
+            "triggered.",
+        ),
+        RecordAction(
+            "recount",
+            "Recount",
+            handler="recount_record",
+            refusal=_live_refusal,
+            confirmation="The task counters (total, completed, failed) are counted again from "
+            "the live tasks and the project's status follows them.",
+        ),
+        RecordAction(
+            "soft_delete",
+            "Soft delete",
+            handler="soft_delete_record",
+            refusal=lambda project: "is already deleted" if project.deleted_at else None,
+            confirmation="The project and its tasks are hidden from the API and from workers "
+            "(nothing is erased: Restore brings them back).",
+        ),
+        RecordAction(
+            "restore",
+            "Restore",
+            handler="restore_record",
+            refusal=_deleted_refusal,
+            confirmation="The project comes back with the tasks that were deleted with it.",
+        ),
+    ]
 
     def has_add_permission(self, request):
         # A project starts from the API or an approved inspiration, with its task graph.
@@ -177,10 +228,36 @@ class ProjectAdmin(SoftDeleteAdmin):
 
     @admin.action(description="Recalculate task counters", permissions=["change"])
     def recalculate_tasks(self, request, queryset):
-        projects = list(queryset.live())
-        for project in projects:
-            services.project_recalculate_tasks(project=project)
-        self.message_user(request, f"{len(projects)} project(s) recounted.", messages.SUCCESS)
+        self.apply_to_rows(request, queryset.order_by("id"), "recount")
+
+    def regenerate_record(self, request, project, data) -> Outcome:
+        result = services.project_regenerate(project=project)
+        done = format_html("{} regenerated: its tasks are queued again", _project_link(project))
+        run = result.get("workflow_run")
+        return workflow_outcome(
+            done, run and WorkflowRun.objects.get(pk=run["id"]), "n8n execution workflow"
+        )
+
+    def recount_record(self, request, project, data) -> Outcome:
+        project = services.project_recalculate_tasks(project=project)
+        return Outcome(
+            format_html(
+                "{} recounted: {} of {} tasks completed, {} failed; it is {}.",
+                _project_link(project),
+                project.completed_tasks,
+                project.total_tasks,
+                project.failed_tasks,
+                project.status,
+            )
+        )
+
+    def soft_delete_record(self, request, project, data) -> Outcome:
+        self.delete_row(project)
+        return Outcome(format_html("{} deleted, with its tasks.", _project_link(project)))
+
+    def restore_record(self, request, project, data) -> Outcome:
+        self.restore_row(project)
+        return Outcome(format_html("{} restored, with its tasks.", _project_link(project)))
 
     def delete_row(self, project):
         services.project_delete(project=project)
@@ -197,3 +274,7 @@ class ProjectAdmin(SoftDeleteAdmin):
 
     def restore_row(self, project):
         services.project_restore(project=project)
+
+
+def _project_link(project: Project):
+    return admin_link(project, f"Project #{project.pk} “{project.name}”")

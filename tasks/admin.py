@@ -1,11 +1,20 @@
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html
 
 from core.actors import Actor
+from core.admin_record_actions import (
+    Outcome,
+    RecordAction,
+    RecordActionsAdmin,
+    admin_link,
+    named,
+)
 from core.admin_soft_delete import DeletedListFilter
-from core.exceptions import ApplicationError
+from core.transitions import is_allowed
 from tasks.claims import task_release
 from tasks.models import Task, TaskDependency
-from tasks.services import task_update
+from tasks.services import task_fail, task_update
 
 
 class DependencyInline(admin.TabularInline):
@@ -25,8 +34,36 @@ class DependencyInline(admin.TabularInline):
         return link.depends_on.status
 
 
+class FailForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Kept as the task's error message, for whoever looks at it next.",
+    )
+
+
+def _refusal_unless(status: str):
+    def refusal(task: Task) -> str | None:
+        if task.deleted_at is not None:
+            return "is deleted"
+        if task.status != status:
+            return f"is {task.status}, not {status}"
+        return None
+
+    return refusal
+
+
+def _fail_refusal(task: Task) -> str | None:
+    if task.deleted_at is not None:
+        return "is deleted"
+    if task.status == Task.Status.FAILED or not is_allowed(
+        Task.TRANSITIONS, task.status, Task.Status.FAILED
+    ):
+        return f"is {task.status}"
+    return None
+
+
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(RecordActionsAdmin, admin.ModelAdmin):
     """Tasks change through their services only: the admin reads, retries and releases."""
 
     list_display = [
@@ -49,6 +86,33 @@ class TaskAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [DependencyInline]
     actions = ["retry", "release"]
+    record_actions = [
+        RecordAction(
+            "retry",
+            "Retry",
+            handler="retry_record",
+            refusal=_refusal_unless(Task.Status.FAILED),
+            confirmation="The task goes back to the queue (pending, or waiting for its "
+            "dependencies) and a worker may claim it again.",
+        ),
+        RecordAction(
+            "release",
+            "Release",
+            handler="release_record",
+            refusal=_refusal_unless(Task.Status.PROCESSING),
+            confirmation="The task is taken from its worker and goes back to the queue at "
+            "once; the attempt is not counted. A late report of that worker is refused.",
+        ),
+        RecordAction(
+            "fail",
+            "Fail",
+            handler="fail_record",
+            refusal=_fail_refusal,
+            form=FailForm,
+            confirmation="The task fails for good (it is not retried) and its project's "
+            "counters and status follow.",
+        ),
+    ]
 
     def get_queryset(self, request):
         # Tasks of deleted projects stay visible (filter "deleted"), read-only like the rest.
@@ -70,34 +134,43 @@ class TaskAdmin(admin.ModelAdmin):
         description="Retry: put selected failed tasks back to pending", permissions=["change"]
     )
     def retry(self, request, queryset):
-        self._apply(
-            request,
-            queryset.live().filter(status=Task.Status.FAILED),
-            "retried",
-            lambda task: task_update(
-                task_id=task.id, status=Task.Status.PENDING, actor=Actor.operator(request.user)
-            ),
-        )
+        self.apply_to_rows(request, queryset.order_by("id"), "retry")
 
     @admin.action(
         description="Release: give selected processing tasks back to the queue",
         permissions=["change"],
     )
     def release(self, request, queryset):
-        self._apply(
-            request,
-            queryset.live().filter(status=Task.Status.PROCESSING),
-            "released",
-            lambda task: task_release(task_id=task.id, actor=Actor.operator(request.user)),
+        self.apply_to_rows(request, queryset.order_by("id"), "release")
+
+    def retry_record(self, request, task, data) -> Outcome:
+        task = task_update(
+            task_id=task.id, status=Task.Status.PENDING, actor=Actor.operator(request.user)
+        )
+        return Outcome(format_html("{} retried: it is {} again.", _task_link(task), task.status))
+
+    def release_record(self, request, task, data) -> Outcome:
+        task = task_release(task_id=task.id, actor=Actor.operator(request.user))
+        return Outcome(
+            format_html(
+                "{} released: {} again, the attempt not counted.", _task_link(task), task.status
+            )
         )
 
-    def _apply(self, request, tasks, verb, service) -> None:
-        done = 0
-        for task in tasks:
-            try:
-                service(task)
-            except ApplicationError as exc:
-                self.message_user(request, f"Task #{task.id}: {exc.message}", messages.ERROR)
-            else:
-                done += 1
-        self.message_user(request, f"{done} task(s) {verb}.", messages.SUCCESS)
+    def fail_record(self, request, task, data) -> Outcome:
+        task = task_fail(task_id=task.id, actor=Actor.operator(request.user), reason=data["reason"])
+        project = task.project
+        project.refresh_from_db()
+        return Outcome(
+            format_html(
+                "{} failed: “{}”. {} is {}.",
+                _task_link(task),
+                data["reason"],
+                admin_link(project, f"Project #{project.pk} “{project.name}”"),
+                project.status,
+            )
+        )
+
+
+def _task_link(task: Task):
+    return admin_link(task, f"{named(task).capitalize()} ({task.task_type})")

@@ -301,6 +301,25 @@ def task_update(
 
 
 @transaction.atomic
+def task_fail(*, task_id: int, actor: Actor, reason: str) -> Task:
+    """Fail a task for good, with the reason as its error (an operator's decision: unlike a
+    worker's failed attempt, it is not retried even with attempts left)."""
+    task = _lock_tasks(Q(id=task_id), not_found="Task not found")[0]
+    if task.status == Status.FAILED:
+        raise ApplicationError(f"Task {task.id} is already failed.")
+    changes = {"error_message": reason}
+    _check_leases([task], actor=actor, lease_token=None, status=Status.FAILED, changes=changes)
+    _update_locked_tasks(
+        [task],
+        status=Status.FAILED,
+        changes=changes,
+        actor=actor,
+        retry_failed=False,
+    )
+    return task
+
+
+@transaction.atomic
 def task_update_by_commit_id(
     *,
     commit_id: str,
@@ -379,7 +398,7 @@ def _lock_tasks(condition: Q, *, not_found: str | None, no_key: bool = False) ->
 
 
 def _update_locked_tasks(
-    tasks: list[Task], *, status: str | None, changes: dict, actor: Actor
+    tasks: list[Task], *, status: str | None, changes: dict, actor: Actor, retry_failed=True
 ) -> None:
     if not tasks:
         return
@@ -413,7 +432,7 @@ def _update_locked_tasks(
             # A failed attempt with attempts left goes back to the queue after a backoff.
             # (attempts ≥ 1: only a claimed attempt is retried, never an operator's edit.)
             retry = 1 <= task.attempts < task.max_attempts
-            if new == Status.FAILED and old == Status.PROCESSING and retry:
+            if new == Status.FAILED and old == Status.PROCESSING and retry and retry_failed:
                 new = Status.PENDING
                 task.available_at = now + retry_delay(task.attempts)
                 fields.add("available_at")

@@ -1,3 +1,4 @@
+from core.testing import console_messages
 from inspirations.models import Inspiration
 from projects.models import Project
 
@@ -30,37 +31,52 @@ def test_filter_and_search(admin_client, make_inspiration):
     assert "draft idea" in page and "failed idea" not in page
 
 
-def test_approve_action_approves_and_creates_the_projects(admin_client, make_inspiration):
+def test_approve_action_says_which_project_each_inspiration_made(admin_client, make_inspiration):
     first = make_inspiration(title="one", project_type_code="x")
     second = make_inspiration(title="two", project_type_code="x")
-    page = act(admin_client, "approve", first, second).content.decode()
-    assert "2 inspiration(s) approved" in page
+    said = console_messages(act(admin_client, "approve", first, second))
     assert set(Inspiration.objects.values_list("status", flat=True)) == {"approved"}
-    assert set(Project.objects.values_list("name", flat=True)) == {"one", "two"}
+    one, two = Project.objects.order_by("id")
+    assert (one.name, two.name) == ("one", "two")
+    assert said == [
+        (
+            "success",
+            f'<a href="{CHANGELIST}{first.pk}/change/">Inspiration #{first.pk}</a> approved; '
+            f'<a href="/admin/projects/project/{one.pk}/change/">project #{one.pk} “one”</a> '
+            "created.",
+        ),
+        (
+            "success",
+            f'<a href="{CHANGELIST}{second.pk}/change/">Inspiration #{second.pk}</a> approved; '
+            f'<a href="/admin/projects/project/{two.pk}/change/">project #{two.pk} “two”</a> '
+            "created.",
+        ),
+    ]
 
 
-def test_approve_action_reports_each_refusal(admin_client, make_inspiration):
+def test_approve_action_explains_the_rows_it_skipped(admin_client, make_inspiration):
     good = make_inspiration(title="good idea", project_type_code="x")
     untyped = make_inspiration(title="untyped idea")
     rejected = make_inspiration(title="rejected idea", status="rejected", project_type_code="x")
-    page = act(admin_client, "approve", good, untyped, rejected).content.decode()
-    assert (
-        f"#{untyped.pk} untyped idea: project_type_code: An inspiration needs a project type "
-        "to be approved."
-    ) in page
-    assert (
-        f"#{rejected.pk} rejected idea: Invalid status transition from rejected to approved" in page
+    said = console_messages(act(admin_client, "approve", good, untyped, rejected))
+    assert [level for level, _ in said] == ["success", "warning"]
+    assert said[1][1] == (
+        f"Skipped by “Approve”: #{untyped.pk} has no project type; #{rejected.pk} is rejected."
     )
-    assert "1 inspiration(s) approved" in page
     assert Project.objects.count() == 1
 
 
 def test_reject_action(admin_client, make_inspiration):
     draft = make_inspiration(title="meh")
     approved = make_inspiration(title="done deal", status="approved")
-    page = act(admin_client, "reject", draft, approved).content.decode()
-    assert "1 inspiration(s) rejected" in page
-    assert "Invalid status transition from approved to rejected" in page
+    said = console_messages(act(admin_client, "reject", draft, approved))
+    assert said == [
+        (
+            "success",
+            f'<a href="{CHANGELIST}{draft.pk}/change/">Inspiration #{draft.pk}</a> rejected.',
+        ),
+        ("warning", f"Skipped by “Reject”: #{approved.pk} is approved."),
+    ]
     draft.refresh_from_db()
     approved.refresh_from_db()
     assert (draft.status, approved.status) == ("rejected", "approved")

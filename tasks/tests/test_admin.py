@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from core.testing import console_messages
 from projects.models import Project
 from tasks.models import Task
 from tasks.services import TaskSpec, task_claim, task_update, tasks_create
@@ -29,7 +30,7 @@ def test_the_list_and_a_task_page_render(admin_client, graph):
 
 
 def test_retry_puts_failed_tasks_back_to_pending(admin_client, graph):
-    project, root, _ = graph
+    project, root, child = graph
     worker = worker_actor()
     claimed = task_claim(actor=worker, task_types=["script"])
     task_update(
@@ -37,10 +38,17 @@ def test_retry_puts_failed_tasks_back_to_pending(admin_client, graph):
     )
     response = admin_client.post(
         reverse("admin:tasks_task_changelist"),
-        {"action": "retry", "_selected_action": [root.id]},
+        {"action": "retry", "_selected_action": [root.id, child.id]},
         follow=True,
     )
-    assert "1 task(s) retried." in response.content.decode()
+    assert console_messages(response) == [
+        (
+            "success",
+            f'<a href="/admin/tasks/task/{root.id}/change/">Task #{root.id} (script)</a> '
+            "retried: it is pending again.",
+        ),
+        ("warning", f"Skipped by “Retry”: #{child.id} is waiting, not failed."),
+    ]
     root.refresh_from_db()
     project.refresh_from_db()
     assert root.status == Task.Status.PENDING
@@ -49,14 +57,21 @@ def test_retry_puts_failed_tasks_back_to_pending(admin_client, graph):
 
 
 def test_release_gives_processing_tasks_back(admin_client, graph):
-    _, root, _ = graph
+    _, root, child = graph
     assert task_claim(actor=worker_actor(), task_types=["script"], worker_id="w1").id == root.id
     response = admin_client.post(
         reverse("admin:tasks_task_changelist"),
-        {"action": "release", "_selected_action": [root.id]},
+        {"action": "release", "_selected_action": [root.id, child.id]},
         follow=True,
     )
-    assert "1 task(s) released." in response.content.decode()
+    assert console_messages(response) == [
+        (
+            "success",
+            f'<a href="/admin/tasks/task/{root.id}/change/">Task #{root.id} (script)</a> '
+            "released: pending again, the attempt not counted.",
+        ),
+        ("warning", f"Skipped by “Release”: #{child.id} is waiting, not processing."),
+    ]
     root.refresh_from_db()
     assert (root.status, root.worker_id) == (Task.Status.PENDING, None)
 
