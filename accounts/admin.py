@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 
 from accounts import services
+from accounts.admin_filters import QuotaListFilter
 from accounts.crypto import CredentialsDecryptionError, decrypt_credentials, mask_credentials
 from accounts.models import PlatformAccount
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
@@ -62,7 +63,7 @@ class PlatformAccountAdmin(SoftDeleteAdmin):
         "deleted_at",
     ]
     list_display_links = ["id", "name"]
-    list_filter = [DeletedListFilter, "platform", "status"]
+    list_filter = [DeletedListFilter, "platform", "status", QuotaListFilter]
     search_fields = ["name", "=platform"]
     date_hierarchy = "created_at"
     readonly_fields = [

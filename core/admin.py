@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
 from core import admin_api_clients  # noqa: F401  (registers the API clients' admin)
+from core.admin_filters import PendingTooLongListFilter
 from core.exceptions import ApplicationError
 from core.models import IdempotencyRecord, WorkflowRun
 from core.n8n import workflow_run_retry
@@ -21,7 +22,7 @@ class WorkflowRunAdmin(admin.ModelAdmin):
         "execution_id",
         "created_at",
     ]
-    list_filter = ["kind", "state", "target_type"]
+    list_filter = ["kind", "state", PendingTooLongListFilter, "target_type"]
     search_fields = ["=id", "=target_id", "execution_id", "url", "error"]
     date_hierarchy = "created_at"
     actions = ["retry"]

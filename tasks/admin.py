@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from core.actors import Actor
 from core.admin_soft_delete import DeletedListFilter
 from core.exceptions import ApplicationError
+from tasks.admin_filters import LeaseListFilter, ReadyListFilter, RecentFailureListFilter
 from tasks.claims import task_release
 from tasks.models import Task, TaskDependency
 from tasks.services import task_update
@@ -43,7 +44,15 @@ class TaskAdmin(admin.ModelAdmin):
         "commit_id",
         "updated_at",
     ]
-    list_filter = [DeletedListFilter, "status", "task_type", "platform"]
+    list_filter = [
+        DeletedListFilter,
+        "status",
+        LeaseListFilter,
+        ReadyListFilter,
+        RecentFailureListFilter,
+        "task_type",
+        "platform",
+    ]
     search_fields = ["=id", "=commit_id", "task_type", "worker_id", "project__name"]
     list_select_related = ["project"]
     date_hierarchy = "created_at"
