@@ -20,6 +20,7 @@ from django.utils import timezone
 from assets.models import Asset
 from assets.services import asset_create
 from core.models import WorkflowRun
+from core.n8n import workflow_run_send
 from inspirations import services
 from inspirations.models import Inspiration
 from projects.models import Project
@@ -210,10 +211,17 @@ def load_demo_day() -> bool:
         return False
     now = timezone.now()
     runs_before = WorkflowRun.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    # One transaction: the day is all there or not at all. Its n8n triggers are sent when
-    # it commits, still with n8n down.
-    with override_settings(**N8N_DOWN), transaction.atomic():
-        _build_day(now)
+    with override_settings(**N8N_DOWN):
+        # One transaction: the day is all there or not at all. Its n8n triggers are sent when
+        # it commits, still with n8n down...
+        with transaction.atomic():
+            _build_day(now)
+        # ...or here, when a caller's transaction holds the commit back (tests).
+        unsent = WorkflowRun.objects.filter(
+            id__gt=runs_before, state=WorkflowRun.State.PENDING, last_attempt_at=None
+        )
+        for run_id in unsent.values_list("id", flat=True):
+            workflow_run_send(run_id=run_id)
     _backdate_failed_runs(now, runs_before)
     return True
 
