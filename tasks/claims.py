@@ -432,7 +432,8 @@ def task_stats() -> list[dict]:
             },
         )
 
-    counts = Task.objects.order_by().values("task_type", "status").annotate(n=Count("id"))
+    # COUNT(*), not COUNT(id): the index on (task_type, status) of live tasks answers alone.
+    counts = Task.objects.order_by().values("task_type", "status").annotate(n=Count("*"))
     for item in counts:
         row(item["task_type"])["counts"][item["status"]] = item["n"]
     ready = (
