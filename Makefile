@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench fuzz venv migrate demo token clean
+.PHONY: run test lint format bench bench-overview fuzz venv migrate demo token clean
 
 venv: $(VENV)/.installed
 
@@ -50,6 +50,10 @@ format: venv
 ## latency at 1k and 1M ready tasks. BENCH_DATABASE_URL picks the (separate) database.
 bench: venv
 	$(BIN)/python -m bench.run
+
+## The console's overview (/admin/) with 1M tasks (PostgreSQL, BENCH_DATABASE_URL): median time.
+bench-overview: venv
+	$(BIN)/python -m bench.overview
 
 ## Fuzzing (PostgreSQL): Schemathesis over /api/schema/ through gunicorn, one pass per role.
 ## FUZZ_SECONDS (240) is the budget; FUZZ_DATABASE_URL the database, dropped and made anew.

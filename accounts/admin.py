@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from accounts import services
+from accounts.admin_filters import QuotaListFilter
 from accounts.crypto import (
     CredentialsDecryptionError,
     decrypt_credentials,
@@ -58,7 +59,7 @@ class PlatformAccountAdmin(RecordActionsAdmin, SoftDeleteAdmin):
         "deleted_at",
     ]
     list_display_links = ["id", "name"]
-    list_filter = [DeletedListFilter, "platform", "status"]
+    list_filter = [DeletedListFilter, "platform", "status", QuotaListFilter]
     search_fields = ["name", "=platform"]
     date_hierarchy = "created_at"
     readonly_fields = [

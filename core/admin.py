@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils.html import format_html
 
 from core import admin_api_clients  # noqa: F401  (registers the API clients' admin)
+from core.admin_filters import PendingTooLongListFilter
 from core.admin_record_actions import (
     Outcome,
     RecordAction,
@@ -39,7 +40,7 @@ class WorkflowRunAdmin(RecordActionsAdmin, admin.ModelAdmin):
         "execution_id",
         "created_at",
     ]
-    list_filter = ["kind", "state", "target_type"]
+    list_filter = ["kind", "state", PendingTooLongListFilter, "target_type"]
     search_fields = ["=id", "=target_id", "execution_id", "url", "error"]
     date_hierarchy = "created_at"
     actions = ["retry"]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.core import checks
 
 
@@ -16,3 +17,12 @@ class CoreConfig(AppConfig):
         checks.register(check_n8n_settings)
         # After every migrate (and test flush): the groups get the permissions of new models.
         post_migrate.connect(sync_console_groups_after_migrate, sender=self)
+
+
+class ShortsGenAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the console's own site (branding, the overview)."""
+
+    # Named in INSTALLED_APPS by its path; "core" itself stays CoreConfig.
+    default = False
+
+    default_site = "core.admin_site.ShortsGenAdminSite"

@@ -77,7 +77,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],test
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the console's own site (core/admin_site.py).
+    "core.apps.ShortsGenAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -313,6 +314,10 @@ TASK_MAX_LEASE_SECONDS = env_int("SHORTSGEN_TASK_MAX_LEASE_SECONDS", 86400)
 # Retries: a failed attempt with attempts left waits base * 2**(attempts-1) seconds, at most cap.
 TASK_RETRY_BACKOFF_BASE_SECONDS = env_int("SHORTSGEN_TASK_RETRY_BACKOFF_BASE_SECONDS", 10)
 TASK_RETRY_BACKOFF_MAX_SECONDS = env_int("SHORTSGEN_TASK_RETRY_BACKOFF_MAX_SECONDS", 3600)
+
+# The console's overview (docs/console.md): a workflow run still pending after this many
+# minutes is shown as stuck (it was never sent, or its process died while sending).
+WORKFLOW_RUN_PENDING_TOO_LONG_MINUTES = env_int("SHORTSGEN_WORKFLOW_RUN_PENDING_MINUTES", 10)
 
 # Idempotency-Key (docs/api.md): hours a key replays its first answer; older keys count as
 # unused, and `manage.py purge_idempotency_keys` deletes them.

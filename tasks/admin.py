@@ -12,6 +12,7 @@ from core.admin_record_actions import (
 )
 from core.admin_soft_delete import DeletedListFilter
 from core.transitions import is_allowed
+from tasks.admin_filters import LeaseListFilter, ReadyListFilter, RecentFailureListFilter
 from tasks.claims import task_release
 from tasks.models import Task, TaskDependency
 from tasks.services import task_fail, task_update
@@ -80,7 +81,15 @@ class TaskAdmin(RecordActionsAdmin, admin.ModelAdmin):
         "commit_id",
         "updated_at",
     ]
-    list_filter = [DeletedListFilter, "status", "task_type", "platform"]
+    list_filter = [
+        DeletedListFilter,
+        "status",
+        LeaseListFilter,
+        ReadyListFilter,
+        RecentFailureListFilter,
+        "task_type",
+        "platform",
+    ]
     search_fields = ["=id", "=commit_id", "task_type", "worker_id", "project__name"]
     list_select_related = ["project"]
     date_hierarchy = "created_at"

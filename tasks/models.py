@@ -118,6 +118,20 @@ class Task(SoftDeleteModel):
                 name="tasks_task_claim_expired",
                 condition=Q(status="processing", deleted_at__isnull=True),
             ),
+            # The queue's counts by type and status (/api/tasks/stats, the console's overview)
+            # read this index alone, never the table: it holds every live task, and the table
+            # is many times wider.
+            models.Index(
+                fields=["task_type", "status"],
+                name="tasks_task_live_type_status",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # The overview's "failed in the last 24 h": failed tasks by their last change.
+            models.Index(
+                fields=["updated_at"],
+                name="tasks_task_failed_updated",
+                condition=Q(status="failed", deleted_at__isnull=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
