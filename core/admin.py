@@ -1,13 +1,14 @@
 from django.contrib import admin, messages
 
 from core import admin_api_clients  # noqa: F401  (registers the API clients' admin)
+from core.admin_audit import AuditHistoryAdmin
 from core.exceptions import ApplicationError
 from core.models import IdempotencyRecord, WorkflowRun
 from core.n8n import workflow_run_retry
 
 
 @admin.register(WorkflowRun)
-class WorkflowRunAdmin(admin.ModelAdmin):
+class WorkflowRunAdmin(AuditHistoryAdmin):
     """Read-only: a run is a record of what was sent; the only thing to do is send it again."""
 
     list_display = [

@@ -8,6 +8,7 @@ from django.db.models import Count
 from knox.models import AuthToken
 from rest_framework.authtoken.models import TokenProxy
 
+from core.admin_audit import AuditHistoryAdmin
 from core.models import ApiClient
 from core.roles import API_ROLE_CHOICES, DEFAULT_API_ROLE
 from core.services import (
@@ -40,7 +41,7 @@ class ApiClientAddForm(forms.ModelForm):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(AuditHistoryAdmin):
     list_display = ["name", "role", "token_count", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username"]

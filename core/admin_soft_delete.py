@@ -6,6 +6,7 @@ the app's own delete service, like the API's DELETE; saves can go through a serv
 
 from django.contrib import admin, messages
 
+from core.admin_audit import AuditHistoryAdmin
 from core.exceptions import ApplicationError
 
 
@@ -24,7 +25,7 @@ class DeletedListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SoftDeleteAdmin(admin.ModelAdmin):
+class SoftDeleteAdmin(AuditHistoryAdmin):
     """Subclasses say how one row is deleted and restored, through their app's services."""
 
     actions = ["soft_delete", "restore"]

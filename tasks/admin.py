@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
 from core.actors import Actor
+from core.admin_audit import AuditHistoryAdmin
 from core.admin_soft_delete import DeletedListFilter
 from core.exceptions import ApplicationError
 from tasks.claims import task_release
@@ -26,7 +27,7 @@ class DependencyInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(AuditHistoryAdmin):
     """Tasks change through their services only: the admin reads, retries and releases."""
 
     list_display = [

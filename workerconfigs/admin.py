@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
 
+from core.admin_audit import AuditHistoryAdmin
 from workerconfigs import services
 from workerconfigs.models import TaskConfig, WorkerConfig
 
 
 @admin.register(WorkerConfig)
-class WorkerConfigAdmin(admin.ModelAdmin):
+class WorkerConfigAdmin(AuditHistoryAdmin):
     list_display = [
         "id",
         "config_name",
