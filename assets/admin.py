@@ -41,6 +41,16 @@ class AssetAdmin(SoftDeleteAdmin):
         ("History", {"fields": ["created_at", "updated_at", "deleted_at"]}),
     ]
 
+    def save_row(self, obj, form, change):
+        # Through the services, so that the audit trail records the save.
+        if change:
+            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            return services.asset_update(asset=obj, **fields)
+        asset, _ = services.asset_create(
+            **{name: form.cleaned_data.get(name) for name in form.fields}
+        )
+        return asset
+
     def delete_row(self, asset):
         services.asset_delete(asset=asset)
 
