@@ -7,6 +7,7 @@ from django.contrib.admin.options import get_content_type_for_model
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -92,17 +93,23 @@ def _short(value) -> str:
 
 
 class ActionFilter(admin.SimpleListFilter):
+    """By verb (reject, retry, …: with the target type, any action), or one exact action."""
+
     title = "action"
     parameter_name = "action"
 
     def lookups(self, request, model_admin):
         # A fixed list, not SELECT DISTINCT over the whole trail.
-        return [(action, action) for action in ACTIONS]
+        verbs = dict.fromkeys(action.split(".", 1)[1] for action in ACTIONS)
+        return [(verb, verb.replace("_", " ")) for verb in verbs]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(action=self.value())
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        if "." in value:
+            return queryset.filter(action=value)
+        return queryset.filter(action__endswith=f".{value}")
 
 
 class TargetTypeFilter(admin.SimpleListFilter):
@@ -123,7 +130,8 @@ class TargetTypeFilter(admin.SimpleListFilter):
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only for everyone: no add, change or delete, superusers included."""
 
-    list_display = ["created_at", "actor", "action", "target", "change", "short_reason"]
+    list_display = ["when", "actor", "action", "target", "change", "short_reason"]
+    list_display_links = ["when"]
     list_filter = [ActionFilter, "actor_kind", TargetTypeFilter]
     list_select_related = ["target_type"]
     search_fields = ["actor_name", "execution_id", "target_repr"]
@@ -132,6 +140,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     )
     date_hierarchy = "created_at"
     list_per_page = 100
+    # Counts beside each filter would be one COUNT per verb over the whole trail.
+    show_facets = admin.ShowFacets.NEVER
 
     def has_add_permission(self, request):
         return False
@@ -153,6 +163,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
             queryset |= self.get_queryset(request).filter(target_id=int(term))
         return queryset, duplicates
 
+    @admin.display(description="when", ordering="created_at")
+    def when(self, entry):
+        local = timezone.localtime(entry.created_at)
+        return format_html(
+            '<span title="{}">{}</span>', local.isoformat(), local.strftime("%d %b %H:%M:%S")
+        )
+
     @admin.display(description="who", ordering="actor_name")
     def actor(self, entry):
         execution = f" · {entry.execution_id}" if entry.execution_id else ""
@@ -163,8 +180,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description="target")
     def target(self, entry):
         label = f"{entry.target_type.model} #{entry.target_id}"
-        if entry.target_repr:
-            label += f" {Truncator(entry.target_repr).chars(40)}"
+        if entry.target_repr and entry.target_repr != f"#{entry.target_id}":
+            label += f" {Truncator(entry.target_repr).chars(30)}"
         try:
             url = reverse(
                 f"admin:{entry.target_type.app_label}_{entry.target_type.model}_change",
@@ -181,4 +198,4 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description="reason / changes")
     def short_reason(self, entry):
         text = entry.reason or changes_text(entry.changes)
-        return Truncator(text).chars(70)
+        return Truncator(text).chars(60)
