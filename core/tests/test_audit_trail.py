@@ -210,3 +210,53 @@ def test_changes_name_secrets_without_their_values():
     assert changes["credentials"] == [audit.HIDDEN, audit.HIDDEN]
     assert changes["name"] == ["a", "b"]
     assert changes["task_template"][1].endswith("characters, not recorded)")
+
+
+def test_a_regeneration_records_the_project_and_each_requeued_task(api, demo_types, settings):
+    settings.N8N_EXECUTION_WORKFLOW_URL = ""
+    from projects.services import project_create
+
+    project = project_create(name="p", project_type="video_generation")
+    Task.objects.filter(project=project).update(status="failed")
+    Project.objects.filter(pk=project.pk).update(status="failed")
+    ok(api.post(f"/projects/{project.id}/regenerate", {}, format="json"))
+    entry = AuditEntry.objects.for_object(project).get(action="project.regenerate")
+    assert (entry.actor_name, entry.from_status, entry.to_status) == (
+        "test-client",
+        "failed",
+        "processing",
+    )
+    requeued = AuditEntry.objects.filter(action="task.requeue")
+    assert requeued.count() == project.tasks.count()
+    assert {(e.from_status, e.to_status) for e in requeued} == {
+        ("failed", "pending"),
+        ("failed", "waiting"),
+    }
+
+
+def test_a_project_created_by_n8n_names_n8n_and_its_execution(n8n_api, demo_types):
+    inspiration = inspiration_create(title="idea", project_type_code="video_generation")
+    Inspiration.objects.filter(pk=inspiration.pk).update(status="approved")
+    body = {
+        "status": "success",
+        "project": {"name": "from n8n", "project_type": "video_generation"},
+        "executionId": "exec-7",
+    }
+    url = f"/api/webhooks/n8n/project_creation/{inspiration.id}"
+    data = ok(n8n_api.post(url, body, format="json"))
+    project = Project.objects.get(pk=data["project_id"])
+    entry = AuditEntry.objects.for_object(project).get(action="project.create")
+    assert (entry.actor_kind, entry.execution_id) == ("n8n", "exec-7")
+    tasks = AuditEntry.objects.filter(action="task.create")
+    assert tasks.count() == project.total_tasks
+    assert set(tasks.values_list("execution_id", flat=True)) == {"exec-7"}
+
+
+def test_an_api_credentials_change_is_named_not_shown(api):
+    account = account_create(platform="runway", name="r", credentials={"k": "sk-old-1"})
+    body = {"credentials": {"k": "sk-new-2"}}
+    ok(api.put(f"/api/platform-accounts/{account.id}", body, format="json"))
+    entry = AuditEntry.objects.for_object(account).get(action="account.update")
+    assert (entry.actor_name, entry.reason) == ("test-client", "credentials replaced")
+    assert entry.changes == {"credentials": [audit.HIDDEN, audit.HIDDEN]}
+    assert "sk-" not in str(list(AuditEntry.objects.values()))
