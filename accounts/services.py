@@ -64,7 +64,7 @@ def account_update(
         changes["credentials"] = [audit.HIDDEN, audit.HIDDEN]
     _save_unique(account)
     moved = old_status != account.status
-    audit.record(
+    audit.record_if_changed(
         action="account.update",
         target=account,
         from_status=old_status if moved else "",

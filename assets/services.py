@@ -76,7 +76,7 @@ def asset_update(*, asset: Asset, **fields) -> Asset:
     changes = audit.changes_between(before, fields)
     changes.pop("status", None)
     moved = old_status != asset.status
-    audit.record(
+    audit.record_if_changed(
         action="asset.update",
         target=asset,
         from_status=old_status if moved else "",

@@ -178,6 +178,14 @@ def record(**kwargs) -> AuditEntry:
     return audit_entry
 
 
+def record_if_changed(**kwargs) -> AuditEntry | None:
+    """Record an edit, unless it changed nothing (a form saved as it was)."""
+    changed = kwargs.get("from_status") != kwargs.get("to_status") or kwargs.get("changes")
+    if not changed and not kwargs.get("reason"):
+        return None
+    return record(**kwargs)
+
+
 def record_many(entries: Iterable[AuditEntry]) -> None:
     """Record entries with one INSERT (SQLite splits more than ~75 rows into several)."""
     entries = list(entries)

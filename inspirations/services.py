@@ -196,6 +196,8 @@ def _record_change(
 ) -> None:
     new_status = inspiration.status
     moved = old_status != new_status
+    if action == "inspiration.update" and not (moved or changes or reason):
+        return  # a form saved as it was
     audit.record(
         action=action,
         target=inspiration,

@@ -112,7 +112,7 @@ def project_update(*, project: Project, status: str | None = None, **fields) -> 
         setattr(project, name, value)
     project.save()
     moved = old_status != project.status
-    audit.record(
+    audit.record_if_changed(
         action="project.update",
         target=project,
         from_status=old_status if moved else "",
@@ -329,7 +329,7 @@ def project_type_update(*, project_type: ProjectType, **fields) -> ProjectType:
         setattr(project_type, name, value)
     project_type.save()
     changes = audit.changes_between(before, fields)
-    audit.record(action="project_type.update", target=project_type, changes=changes)
+    audit.record_if_changed(action="project_type.update", target=project_type, changes=changes)
     return project_type
 
 

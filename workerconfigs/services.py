@@ -65,7 +65,7 @@ def worker_config_update(*, config: WorkerConfig, **fields) -> WorkerConfig:
     action = "worker_config.update"
     if set(changes) == {"is_active"}:
         action = "worker_config.activate" if config.is_active else "worker_config.deactivate"
-    audit.record(action=action, target=config, changes=changes)
+    audit.record_if_changed(action=action, target=config, changes=changes)
     return config
 
 

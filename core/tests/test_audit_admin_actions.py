@@ -256,3 +256,10 @@ def test_a_task_edit_by_the_operator_is_not_recorded_under_someone_else(operator
     # created outside any request (system), retried by the operator: nobody else.
     assert kinds == {"system", "operator"}
     assert Task.objects.get(pk=task.pk).status == "pending"
+
+
+def test_a_form_saved_unchanged_adds_no_entry(operator):
+    project = project_create(name="p", project_type="custom")
+    before = entries(project).count()
+    post_form(operator, f"/admin/projects/project/{project.pk}/change/")
+    assert entries(project).count() == before
