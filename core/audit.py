@@ -67,6 +67,7 @@ ACTIONS = (
     "task.create",
     "task.claim",
     "task.report",
+    "task.fail",
     "task.update",
     "task.retry",
     "task.release",

@@ -21,6 +21,7 @@ from accounts.models import PlatformAccount
 from core import audit
 from core.actors import Actor
 from core.exceptions import ApplicationError
+from core.roles import Role
 from core.transitions import check_transition
 from projects.models import Project
 from tasks.bookkeeping import (
@@ -452,8 +453,11 @@ def _change_entry(task: Task, old: str, new: str, requested: str | None, changes
     """The trail's entry for one task of a report or an edit (None when nothing changed)."""
     if old == new and not changes:
         return None
-    if old == Status.PROCESSING and requested in (Status.COMPLETED, Status.FAILED):
+    reporter = actor is not None and actor.role in (Role.WORKER, Role.N8N)
+    if reporter and old == Status.PROCESSING and requested in (Status.COMPLETED, Status.FAILED):
         action = "task.report"  # a failure with attempts left shows as → pending
+    elif requested == Status.FAILED and old != Status.FAILED:
+        action = "task.fail"  # by an operator or a client, with its reason
     elif old == Status.FAILED and new in Task.SCHEDULABLE:
         action = "task.retry"
     else:

@@ -260,3 +260,17 @@ def test_an_api_credentials_change_is_named_not_shown(api):
     assert (entry.actor_name, entry.reason) == ("test-client", "credentials replaced")
     assert entry.changes == {"credentials": [audit.HIDDEN, audit.HIDDEN]}
     assert "sk-" not in str(list(AuditEntry.objects.values()))
+
+
+def test_a_task_failed_by_a_client_is_a_fail_with_its_reason(api):
+    project = Project.objects.create(name="p", project_type="custom")
+    [task] = tasks_create([TaskSpec(project_id=project.id, task_type="t")])
+    body = {"status": "failed", "error_message": "wrong prompt"}
+    ok(api.patch(f"/api/tasks/{task.id}", body, format="json"))
+    entry = AuditEntry.objects.for_object(task).get(action="task.fail")
+    assert (entry.actor_name, entry.from_status, entry.to_status, entry.reason) == (
+        "test-client",
+        "pending",
+        "failed",
+        "wrong prompt",
+    )
