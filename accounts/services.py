@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.crypto import MASK, encrypt_credentials, rotate_token
 from accounts.models import PlatformAccount, utc_today
+from core import audit
 from core.exceptions import ApplicationError, NotFoundError
 
 ACCOUNT_NOT_FOUND = "Platform account not found"
@@ -38,6 +39,12 @@ def account_create(
         usage_date=utc_today(),
     )
     _save_unique(account, force_insert=True)
+    audit.record(
+        action="account.create",
+        target=account,
+        to_status=account.status,
+        reason="credentials stored" if credentials else "",
+    )
     return account
 
 
@@ -49,11 +56,24 @@ def account_update(
     _check_credentials(credentials)
     account = _lock_live(account.pk)
     _roll_over(account)
+    old_status, before = account.status, audit.field_values(account, fields)
     for name, value in fields.items():
         setattr(account, name, value)
+    changes = audit.changes_between(before, fields)
+    changes.pop("status", None)
     if credentials is not None:
         account.credentials_encrypted = encrypt_credentials(credentials)
+        changes["credentials"] = [audit.HIDDEN, audit.HIDDEN]
     _save_unique(account)
+    moved = old_status != account.status
+    audit.record_if_changed(
+        action="account.update",
+        target=account,
+        from_status=old_status if moved else "",
+        to_status=account.status if moved else "",
+        reason="credentials replaced" if credentials is not None else "",
+        changes=changes,
+    )
     return account
 
 
@@ -61,7 +81,8 @@ def account_update(
 def account_delete(*, account: PlatformAccount) -> None:
     """Soft-delete the account: it is no longer listed, available or claimable."""
     now = timezone.now()
-    PlatformAccount.objects.filter(pk=account.pk).update(deleted_at=now, updated_at=now)
+    if PlatformAccount.objects.filter(pk=account.pk).update(deleted_at=now, updated_at=now):
+        audit.record(action="account.delete", target=account)
 
 
 @transaction.atomic
@@ -78,6 +99,7 @@ def account_restore(*, account: PlatformAccount) -> PlatformAccount:
             f"Platform account {account.pk} cannot be restored: a live {account.platform} "
             f"account is named {account.name!r}."
         ) from None
+    audit.record(action="account.restore", target=account)
     return account
 
 
@@ -85,18 +107,34 @@ def account_restore(*, account: PlatformAccount) -> PlatformAccount:
 def account_reset_usage(*, account: PlatformAccount, used_today: int = 0) -> PlatformAccount:
     """Set today's usage of one account (0 by default)."""
     account = _lock_live(account.pk)
+    used_before = account.effective_used_today
     account.used_today = used_today
     account.usage_date = utc_today()
     account.save(update_fields=["used_today", "usage_date", "updated_at"])
+    audit.record(
+        action="account.reset_usage",
+        target=account,
+        changes={"used_today": [used_before, used_today]},
+    )
     return account
 
 
 @transaction.atomic
 def accounts_reset_daily_usage() -> int:
     """Set today's usage of every live account to 0; returns how many were reset."""
-    return PlatformAccount.objects.update(
+    accounts = list(PlatformAccount.objects.order_by("id").select_for_update())
+    PlatformAccount.objects.filter(id__in=[a.id for a in accounts]).update(
         used_today=0, usage_date=utc_today(), updated_at=timezone.now()
     )
+    audit.record_many(
+        audit.entry(
+            action="account.reset_usage",
+            target=account,
+            changes={"used_today": [account.effective_used_today, 0]},
+        )
+        for account in accounts
+    )
+    return len(accounts)
 
 
 @transaction.atomic
@@ -133,6 +171,17 @@ def accounts_rotate_credentials() -> int:
     for account in accounts:
         account.credentials_encrypted = rotate_token(account.credentials_encrypted)
     PlatformAccount.all_objects.bulk_update(accounts, ["credentials_encrypted"], batch_size=500)
+    # The accounts were read with `only`: their names are not needed, nor fetched.
+    audit.record_many(
+        audit.entry(
+            action="account.rotate_credentials",
+            target_model=PlatformAccount,
+            target_id=account.id,
+            target_repr=f"account {account.id}",
+            reason="credentials re-encrypted with the first configured key",
+        )
+        for account in accounts
+    )
     return len(accounts)
 
 

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assets.models import DUPLICATE_FILE_HASH_MESSAGE, Asset
+from core import audit
 from core.exceptions import ApplicationError, NotFoundError
 
 ASSET_NOT_FOUND = "Asset not found"
@@ -52,6 +53,7 @@ def asset_create(
         if existing is None:
             raise
         return existing, False
+    audit.record(action="asset.create", target=asset, to_status=asset.status)
     return asset, True
 
 
@@ -59,6 +61,7 @@ def asset_create(
 def asset_update(*, asset: Asset, **fields) -> Asset:
     """Change the given fields of a live asset; its file_hash must stay unique among live ones."""
     asset = _lock_live(asset.pk)
+    old_status, before = asset.status, audit.field_values(asset, fields)
     new_hash = fields.get("file_hash")
     if new_hash and Asset.objects.filter(file_hash=new_hash).exclude(pk=asset.pk).exists():
         raise ApplicationError(f"file_hash: {DUPLICATE_FILE_HASH_MESSAGE}")
@@ -70,6 +73,16 @@ def asset_update(*, asset: Asset, **fields) -> Asset:
     except IntegrityError:
         # Another request gave a live asset this hash between our check and the save.
         raise ApplicationError(f"file_hash: {DUPLICATE_FILE_HASH_MESSAGE}") from None
+    changes = audit.changes_between(before, fields)
+    changes.pop("status", None)
+    moved = old_status != asset.status
+    audit.record_if_changed(
+        action="asset.update",
+        target=asset,
+        from_status=old_status if moved else "",
+        to_status=asset.status if moved else "",
+        changes=changes,
+    )
     return asset
 
 
@@ -77,7 +90,8 @@ def asset_update(*, asset: Asset, **fields) -> Asset:
 def asset_delete(*, asset: Asset) -> None:
     """Soft-delete the asset: it disappears from the API and frees its file_hash."""
     now = timezone.now()
-    Asset.objects.filter(pk=asset.pk).update(deleted_at=now, updated_at=now)
+    if Asset.objects.filter(pk=asset.pk).update(deleted_at=now, updated_at=now):
+        audit.record(action="asset.delete", target=asset)
 
 
 @transaction.atomic
@@ -98,6 +112,7 @@ def asset_restore(*, asset: Asset) -> Asset:
         raise ApplicationError(
             f"Asset {asset.pk} cannot be restored: a live asset has its file_hash."
         ) from None
+    audit.record(action="asset.restore", target=asset)
     return asset
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils.html import format_html
 
 from core import admin_api_clients  # noqa: F401  (registers the API clients' admin)
+from core.admin_audit import AuditHistoryAdmin
 from core.admin_filters import PendingTooLongListFilter
 from core.admin_record_actions import (
     Outcome,
@@ -26,7 +27,7 @@ def _retry_refusal(run: WorkflowRun) -> str | None:
 
 
 @admin.register(WorkflowRun)
-class WorkflowRunAdmin(RecordActionsAdmin, admin.ModelAdmin):
+class WorkflowRunAdmin(RecordActionsAdmin, AuditHistoryAdmin):
     """Read-only: a run is a record of what was sent; the only thing to do is send it again."""
 
     list_display = [

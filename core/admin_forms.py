@@ -10,10 +10,10 @@ import re
 from contextlib import contextmanager
 
 from django import forms
-from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, models
 
+from core.admin_audit import AuditHistoryAdmin
 from core.exceptions import DATABASE_CONFLICT, DATABASE_INVALID_INPUT, ApplicationError
 from core.fields import NOT_AN_OBJECT
 from core.parsers import MAX_JSON_DEPTH, TOO_DEEP, character_problem, nested_deeper_than
@@ -238,7 +238,7 @@ def refusals_as_form_errors(form, model):
         raise RefusedSave(integrity_errors(exc, model)) from exc
 
 
-class ConsoleFormAdmin(admin.ModelAdmin):
+class ConsoleFormAdmin(AuditHistoryAdmin):
     """Humane JSON fields, and saves whose refusals come back as form errors (never a 500).
 
     A refused save raises RefusedSave out of the admin's transaction (so nothing of it is

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -165,3 +166,75 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} {self.key!r} ({self.response_status})"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        """The entries about this object, newest first."""
+        from django.contrib.contenttypes.models import ContentType
+
+        target_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+        return self.filter(target_type=target_type, target_id=obj.pk)
+
+
+class AuditEntry(models.Model):
+    """One state change: who did it (an operator, an API client, n8n, a command) and what.
+
+    Written by the services themselves (core.audit.record), in the transaction of the change,
+    so that every caller — console, API, webhook, command — leaves the same trace. Never
+    edited nor deleted. Secret values (credentials, tokens) are never stored: `changes`
+    names such a field with AUDIT_HIDDEN instead of its values.
+    """
+
+    class ActorKind(models.TextChoices):
+        OPERATOR = "operator", "operator (console)"
+        API_CLIENT = "api_client", "API client"
+        N8N = "n8n", "n8n (webhook)"
+        COMMAND = "command", "command"
+        SYSTEM = "system", "system"
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    actor_kind = models.CharField(max_length=16, choices=ActorKind.choices)
+    actor_name = models.CharField(max_length=150, blank=True, default="")
+    # The person or API client, while it exists; the name above stays when it is deleted.
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    execution_id = models.CharField(max_length=255, blank=True, default="")
+    action = models.CharField(max_length=64)
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    target_id = models.BigIntegerField()
+    target_repr = models.CharField(max_length=200, blank=True, default="")
+    from_status = models.CharField(max_length=32, blank=True, default="")
+    to_status = models.CharField(max_length=32, blank=True, default="")
+    reason = models.TextField(blank=True, default="")
+    changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit trail"
+        indexes = [
+            # An object's history (History pages); it also serves "entries of this type".
+            models.Index(
+                fields=["target_type", "target_id", "created_at"],
+                name="core_auditentry_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.target_repr or self.target_id} by {self.actor_name}"
+
+    @property
+    def status_change(self) -> str:
+        if not (self.from_status or self.to_status):
+            return ""
+        return f"{self.from_status or '—'} → {self.to_status or '—'}"

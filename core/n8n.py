@@ -17,6 +17,7 @@ from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as TransportTimeout
 from urllib3.util.retry import Retry
 
+from core import audit
 from core.exceptions import ApplicationError
 from core.models import WorkflowRun
 from core.workflow_urls import workflow_url_problem
@@ -89,17 +90,30 @@ def workflow_run_send(*, run_id: int) -> WorkflowRun:
         logger.warning("Workflow run %s not sent to %s: %s", run.id, run.url, problem)
     else:
         _post(run)
-    run.save(
-        update_fields=[
-            "state",
-            "http_status",
-            "error",
-            "response_excerpt",
-            "execution_id",
-            "updated_at",
-        ]
-    )
+    with transaction.atomic():
+        run.save(
+            update_fields=[
+                "state",
+                "http_status",
+                "error",
+                "response_excerpt",
+                "execution_id",
+                "updated_at",
+            ]
+        )
+        _record(run, "workflow_run.send", State.PENDING, reason=run.error)
     return run
+
+
+def _record(run: WorkflowRun, action: str, old: str, *, reason: str | None = "") -> None:
+    audit.record(
+        action=action,
+        target=run,
+        target_repr=f"#{run.id} {run.kind} {run.target_type} {run.target_id}",
+        from_status=old,
+        to_status=run.state,
+        reason=reason,
+    )
 
 
 def _post(run: WorkflowRun) -> None:
@@ -139,9 +153,12 @@ def _post(run: WorkflowRun) -> None:
 def workflow_run_retry(*, run_id: int) -> WorkflowRun:
     """Send a failed run again, with the same payload (and so the same runId)."""
     # Conditional UPDATE: of two operators retrying at once, one sends.
-    reset = WorkflowRun.objects.filter(id=run_id, state=State.FAILED).update(
-        state=State.PENDING, last_attempt_at=None, updated_at=timezone.now()
-    )
+    with transaction.atomic():
+        reset = WorkflowRun.objects.filter(id=run_id, state=State.FAILED).update(
+            state=State.PENDING, last_attempt_at=None, updated_at=timezone.now()
+        )
+        if reset:
+            _record(WorkflowRun.objects.get(id=run_id), "workflow_run.retry", State.FAILED)
     if not reset:
         run = WorkflowRun.objects.filter(id=run_id).first()
         if run is None:
@@ -163,11 +180,14 @@ def workflow_run_record_callback(
     if run is None:
         return None
     run.callback_received_at = timezone.now()
+    old_state = run.state
     if execution_id:
         run.execution_id = execution_id
     if error is not None:
         run.state, run.error = State.FAILED, f"The workflow reported: {error}"
     run.save()
+    if run.state != old_state:
+        _record(run, "workflow_run.callback", old_state, reason=run.error)
     return run
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from knox.models import AuthToken
 
+from core import audit
 from core.exceptions import ApplicationError
 from core.models import ApiClient
 from core.roles import API_ROLES
@@ -31,22 +32,36 @@ def api_client_create(*, name: str, role: str) -> tuple[ApiClient, str]:
     user.save()
     client = ApiClient.objects.create(user=user, role=role)
     _, token = AuthToken.objects.create(user=user, expiry=None)
+    audit.record(
+        action="api_client.create", target=client, reason=f"role {role}; a first token issued"
+    )
     return client, token
 
 
 @transaction.atomic
 def api_client_rotate_token(*, client: ApiClient) -> str:
     """Revoke every token of the client and issue one new one (shown once)."""
-    AuthToken.objects.filter(user_id=client.user_id).delete()
+    revoked, _ = AuthToken.objects.filter(user_id=client.user_id).delete()
     _, token = AuthToken.objects.create(user=client.user, expiry=None)
+    audit.record(
+        action="api_client.rotate",
+        target=client,
+        reason=f"{revoked} token(s) revoked, a new one issued",
+        changes={"token": [audit.HIDDEN, audit.HIDDEN]},
+    )
     return token
 
 
 @transaction.atomic
 def api_client_set_role(*, client: ApiClient, role: str) -> ApiClient:
     _check_role(role)
+    old = ApiClient.objects.select_for_update().filter(pk=client.pk).values_list("role", flat=True)
+    old = old.first()
     ApiClient.objects.filter(pk=client.pk).update(role=role)
     client.role = role
+    if old != role:
+        changes = {"role": [old, role]}
+        audit.record(action="api_client.set_role", target=client, changes=changes)
     return client
 
 
@@ -54,4 +69,5 @@ def api_client_set_role(*, client: ApiClient, role: str) -> ApiClient:
 def api_client_revoke(*, client: ApiClient) -> int:
     """Revoke every token of the client; the client stays (its history names it)."""
     deleted, _ = AuthToken.objects.filter(user_id=client.user_id).delete()
+    audit.record(action="api_client.revoke", target=client, reason=f"{deleted} token(s) revoked")
     return deleted

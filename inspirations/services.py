@@ -5,6 +5,7 @@ create two projects) or approve and reject the same inspiration."""
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from core.exceptions import ApplicationError, NotFoundError
 from core.models import WorkflowRun
 from core.n8n import workflow_run_start
@@ -33,7 +34,7 @@ def inspiration_create(
 ) -> Inspiration:
     """Create a draft inspiration."""
     _validate_parameters(project_type_code, parameters or {})
-    return Inspiration.objects.create(
+    inspiration = Inspiration.objects.create(
         title=title,
         description=description,
         project_type_code=project_type_code,
@@ -41,6 +42,8 @@ def inspiration_create(
         parameters=parameters or {},
         status=Status.DRAFT,
     )
+    audit.record(action="inspiration.create", target=inspiration, to_status=inspiration.status)
+    return inspiration
 
 
 @transaction.atomic
@@ -49,6 +52,7 @@ def inspiration_update(
 ) -> Inspiration:
     """Edit an inspiration; a status change must follow Inspiration.TRANSITIONS."""
     inspiration = _lock_live(inspiration.pk)
+    old_status, before = inspiration.status, audit.field_values(inspiration, fields)
     if status is not None:
         check_transition(Inspiration.TRANSITIONS, inspiration.status, status)
         inspiration.status = status
@@ -57,6 +61,13 @@ def inspiration_update(
     if {"parameters", "project_type_code"} & set(fields):
         _validate_parameters(inspiration.project_type_code, inspiration.parameters)
     inspiration.save()
+    _record_change(
+        "inspiration.update",
+        inspiration,
+        old_status,
+        reason=fields.get("error_message"),
+        changes=audit.changes_between(before, fields),
+    )
     return inspiration
 
 
@@ -64,7 +75,8 @@ def inspiration_update(
 def inspiration_delete(*, inspiration: Inspiration) -> None:
     """Soft-delete the inspiration; projects made from it keep their inspiration_id."""
     now = timezone.now()
-    Inspiration.objects.filter(pk=inspiration.pk).update(deleted_at=now, updated_at=now)
+    if Inspiration.objects.filter(pk=inspiration.pk).update(deleted_at=now, updated_at=now):
+        audit.record(action="inspiration.delete", target=inspiration)
 
 
 @transaction.atomic
@@ -74,6 +86,7 @@ def inspiration_restore(*, inspiration: Inspiration) -> Inspiration:
     if inspiration.deleted_at is not None:
         inspiration.deleted_at = None
         inspiration.save(update_fields=["deleted_at", "updated_at"])
+        audit.record(action="inspiration.restore", target=inspiration)
     return inspiration
 
 
@@ -95,9 +108,14 @@ def inspiration_approve(
         raise ApplicationError(
             "project_type_code: An inspiration needs a project type to be approved."
         )
+    old_status, before = inspiration.status, audit.field_values(inspiration, ["score"])
     _set_review(inspiration, review_notes=review_notes, score=score)
     inspiration.status = Status.APPROVED
     inspiration.save()
+    changes = audit.changes_between(before, audit.field_values(inspiration, ["score"]))
+    _record_change(
+        "inspiration.approve", inspiration, old_status, reason=review_notes, changes=changes
+    )
     project_type = active_project_type(inspiration.project_type_code)
     url = workflow_url(project_type, "transform")
     if url:
@@ -127,9 +145,11 @@ def inspiration_reject(*, inspiration: Inspiration, review_notes: str | None = N
     """Reject a draft; the review notes are kept when given."""
     inspiration = _lock_live(inspiration.pk)
     check_transition(Inspiration.TRANSITIONS, inspiration.status, Status.REJECTED)
+    old_status = inspiration.status
     _set_review(inspiration, review_notes=review_notes)
     inspiration.status = Status.REJECTED
     inspiration.save()
+    _record_change("inspiration.reject", inspiration, old_status, reason=review_notes)
     return inspiration
 
 
@@ -140,11 +160,16 @@ def inspiration_regenerate(
     """Merge the overrides, set generating and trigger the inspiration workflow (if any)."""
     inspiration = _lock_live(inspiration.pk)
     check_transition(Inspiration.TRANSITIONS, inspiration.status, Status.GENERATING)
+    old_status, old_parameters = inspiration.status, inspiration.parameters
     inspiration.parameters = {**inspiration.parameters, **(parameter_overrides or {})}
     _validate_parameters(inspiration.project_type_code, inspiration.parameters)
     inspiration.status = Status.GENERATING
     inspiration.error_message = None
     inspiration.save()
+    changes = audit.changes_between(
+        {"parameters": old_parameters}, {"parameters": inspiration.parameters}
+    )
+    _record_change("inspiration.regenerate", inspiration, old_status, changes=changes)
     run = None
     url = workflow_url(active_project_type(inspiration.project_type_code), "inspiration")
     if url:
@@ -164,6 +189,23 @@ def transform_run(inspiration: Inspiration) -> WorkflowRun | None:
     return WorkflowRun.objects.filter(
         kind=WorkflowRun.Kind.TRANSFORM, target_type="inspiration", target_id=inspiration.id
     ).first()
+
+
+def _record_change(
+    action: str, inspiration: Inspiration, old_status: str, *, reason=None, changes=None
+) -> None:
+    new_status = inspiration.status
+    moved = old_status != new_status
+    if action == "inspiration.update" and not (moved or changes or reason):
+        return  # a form saved as it was
+    audit.record(
+        action=action,
+        target=inspiration,
+        from_status=old_status if moved else "",
+        to_status=new_status if moved else "",
+        reason=reason,
+        changes=changes,
+    )
 
 
 def _workflow_data(inspiration: Inspiration) -> dict:

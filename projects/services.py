@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from core.exceptions import ApplicationError, NotFoundError
 from core.models import WorkflowRun
 from core.n8n import absolute_url, run_summary, workflow_run_start
@@ -86,6 +87,12 @@ def project_create(
         inspiration_id=inspiration_id,
         used_transform_workflow_id=used_transform_workflow_id,
     )
+    audit.record(
+        action="project.create",
+        target=project,
+        to_status=project.status,
+        reason=f"from inspiration #{inspiration_id}" if inspiration_id else "",
+    )
     if from_template and known_type and known_type.task_template:
         check_stored_template(known_type)
         tasks_create(specs_from_template(project, known_type.task_template))
@@ -97,6 +104,7 @@ def project_create(
 def project_update(*, project: Project, status: str | None = None, **fields) -> Project:
     """Edit a project; a status change must follow Project.TRANSITIONS."""
     project = Project.objects.select_for_update().get(pk=project.pk)
+    old_status, before = project.status, audit.field_values(project, fields)
     if status is not None:
         check_transition(Project.TRANSITIONS, project.status, status)
         project.status = status
@@ -110,6 +118,14 @@ def project_update(*, project: Project, status: str | None = None, **fields) -> 
     for name, value in fields.items():
         setattr(project, name, value)
     project.save()
+    moved = old_status != project.status
+    audit.record_if_changed(
+        action="project.update",
+        target=project,
+        from_status=old_status if moved else "",
+        to_status=project.status if moved else "",
+        changes=audit.changes_between(before, fields),
+    )
     return project
 
 
@@ -121,11 +137,18 @@ def project_delete(*, project: Project) -> None:
     # UPDATE below also deletes the tasks they add. (NO KEY: a PATCH of dependencies holding
     # the project may still check its foreign keys on them.)
     tasks = Task.objects.filter(project=project).order_by("id")
-    list(tasks.select_for_update(no_key=True).values("id"))
+    tasks = list(tasks.select_for_update(no_key=True).values("id", "task_type", "status"))
     Project.objects.select_for_update().filter(pk=project.pk).first()
     now = timezone.now()
     Task.objects.filter(project=project).update(deleted_at=now, updated_at=now)
-    Project.objects.filter(pk=project.pk).update(deleted_at=now, updated_at=now)
+    if not Project.objects.filter(pk=project.pk).update(deleted_at=now, updated_at=now):
+        return
+    audit.record_many(
+        [
+            audit.entry(action="project.delete", target=project),
+            *_task_entries(tasks, "task.delete", f"with project #{project.pk}"),
+        ]
+    )
 
 
 @transaction.atomic
@@ -142,16 +165,21 @@ def project_restore(*, project: Project) -> Project:
             f"Cannot restore: live tasks now hold commit_id {', '.join(sorted(taken))}."
         )
     now = timezone.now()
+    restored = list(tasks.values("id", "task_type", "status"))
     tasks.update(deleted_at=None, updated_at=now)
     Project.all_objects.filter(pk=project.pk).update(deleted_at=None, updated_at=now)
-    project_recount_tasks(project)
+    entries = [
+        audit.entry(action="project.restore", target=project),
+        *_task_entries(restored, "task.restore", f"with project #{project.pk}"),
+    ]
+    audit.record_many(entries + project_recount_tasks(project))
     return Project.objects.get(pk=project.pk)
 
 
 @transaction.atomic
 def project_recalculate_tasks(*, project: Project) -> Project:
     """Recount total/completed/failed from the live tasks and re-derive the status."""
-    project_recount_tasks(project)
+    audit.record_many(project_recount_tasks(project))
     project.refresh_from_db()
     return project
 
@@ -178,6 +206,7 @@ def _project_regenerate(
     *, project: Project, parameters: dict | None
 ) -> tuple[Project, WorkflowRun | None]:
     project = Project.objects.select_for_update().get(pk=project.pk)
+    old_status, old_parameters = project.status, project.initial_parameters
     project.initial_parameters = {**project.initial_parameters, **(parameters or {})}
     project_type = active_project_type(project.project_type)
     validate_type_parameters(project_type, project.initial_parameters, field="initial_parameters")
@@ -205,7 +234,32 @@ def _project_regenerate(
             "updated_at",
         ]
     )
+    moved = old_status != project.status
+    audit.record(
+        action="project.regenerate",
+        target=project,
+        from_status=old_status if moved else "",
+        to_status=project.status if moved else "",
+        reason=f"workflow run #{run.id}" if run else "",
+        changes=audit.changes_between(
+            {"initial_parameters": old_parameters},
+            {"initial_parameters": project.initial_parameters},
+        ),
+    )
     return project, run
+
+
+def _task_entries(rows: list[dict], action: str, reason: str) -> list:
+    return [
+        audit.entry(
+            action=action,
+            target_model=Task,
+            target_id=row["id"],
+            target_repr=f"#{row['id']} {row['task_type']}",
+            reason=reason,
+        )
+        for row in rows
+    ]
 
 
 def _execution_data(project: Project) -> dict:
@@ -271,7 +325,9 @@ def project_type_create(*, code: str, name: str, **fields) -> ProjectType:
     if ProjectType.objects.filter(code=code).exists():
         raise ApplicationError("code: A project type with this code already exists.")
     _check_definition(None, fields)
-    return ProjectType.objects.create(code=code, name=name, **fields)
+    project_type = ProjectType.objects.create(code=code, name=name, **fields)
+    audit.record(action="project_type.create", target=project_type)
+    return project_type
 
 
 @transaction.atomic
@@ -279,9 +335,12 @@ def project_type_update(*, project_type: ProjectType, **fields) -> ProjectType:
     """Change what is given; the schema and the template are checked again."""
     project_type = _lock_type(project_type.code)
     _check_definition(project_type, fields)
+    before = audit.field_values(project_type, fields)
     for name, value in fields.items():
         setattr(project_type, name, value)
     project_type.save()
+    changes = audit.changes_between(before, fields)
+    audit.record_if_changed(action="project_type.update", target=project_type, changes=changes)
     return project_type
 
 
@@ -289,7 +348,8 @@ def project_type_update(*, project_type: ProjectType, **fields) -> ProjectType:
 def project_type_delete(*, project_type: ProjectType) -> None:
     """Soft-delete the type; its projects keep their project_type code."""
     now = timezone.now()
-    ProjectType.objects.filter(pk=project_type.pk).update(deleted_at=now, updated_at=now)
+    if ProjectType.objects.filter(pk=project_type.pk).update(deleted_at=now, updated_at=now):
+        audit.record(action="project_type.delete", target=project_type)
 
 
 @transaction.atomic
@@ -302,6 +362,7 @@ def project_type_restore(*, project_type: ProjectType) -> ProjectType:
         raise ApplicationError("code: A project type with this code already exists.")
     project_type.deleted_at = None
     project_type.save(update_fields=["deleted_at", "updated_at"])
+    audit.record(action="project_type.restore", target=project_type)
     return project_type
 
 
@@ -309,8 +370,14 @@ def project_type_restore(*, project_type: ProjectType) -> ProjectType:
 def project_type_set_active(*, project_type: ProjectType, is_active: bool) -> ProjectType:
     """Activate or deactivate; an inactive type creates projects without tasks."""
     project_type = _lock_type(project_type.code)
+    was_active = project_type.is_active
     project_type.is_active = is_active
     project_type.save(update_fields=["is_active", "updated_at"])
+    audit.record(
+        action="project_type.activate" if is_active else "project_type.deactivate",
+        target=project_type,
+        changes=audit.changes_between({"is_active": was_active}, {"is_active": is_active}),
+    )
     return project_type
 
 
@@ -324,10 +391,18 @@ def project_types_set_sort_order(*, codes: list[str]) -> list[ProjectType]:
     if missing:
         raise NotFoundError(f"Project types not found: {', '.join(missing)}")
     now = timezone.now()
+    entries = []
     for position, code in enumerate(codes, start=1):
+        before = found[code].sort_order
         found[code].sort_order = position * 10
         found[code].updated_at = now
+        if before != found[code].sort_order:
+            changes = {"sort_order": [before, found[code].sort_order]}
+            entries.append(
+                audit.entry(action="project_type.reorder", target=found[code], changes=changes)
+            )
     ProjectType.objects.bulk_update(found.values(), ["sort_order", "updated_at"])
+    audit.record_many(entries)
     return list(ProjectType.objects.all())
 
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from core.actors import Actor
+from core.admin_audit import AuditHistoryAdmin
 from core.admin_record_actions import (
     Outcome,
     RecordAction,
@@ -64,7 +65,7 @@ def _fail_refusal(task: Task) -> str | None:
 
 
 @admin.register(Task)
-class TaskAdmin(RecordActionsAdmin, admin.ModelAdmin):
+class TaskAdmin(RecordActionsAdmin, AuditHistoryAdmin):
     """Tasks change through their services only: the admin reads, retries and releases."""
 
     list_display = [

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
+from core import audit
 from core.actors import Actor
 from core.exceptions import ApplicationError
 from core.roles import Role
@@ -39,17 +40,22 @@ def _apply_counter_deltas(deltas: dict[int, Counter]) -> None:
             )
 
 
-def sync_project_statuses(project_ids: Iterable[int]) -> None:
-    """Derive each project's status from its tasks, in one conditional UPDATE.
+def sync_project_statuses(project_ids: Iterable[int]) -> list:
+    """Derive each project's status from its tasks; return the audit entries of the changes
+    (unsaved: the caller records them with its own, in one INSERT).
 
     A task failed for good fails the project; all tasks completed complete it; a project
     that was completed or failed and has open tasks again goes back to processing (or
     pending if none has started); the first started task moves a pending project on. A
     project left without live tasks keeps its status: there is nothing to derive it from.
+
+    The projects whose status changes are read first (locked, with the status they get),
+    so the trail knows each one's old status; most reports change none, and then that read
+    is the only query, as the UPDATE was before.
     """
     project_ids = list(project_ids)
     if not project_ids:
-        return
+        return []
     P = Project.Status
     started = Exists(
         Task.objects.filter(
@@ -63,9 +69,31 @@ def sync_project_statuses(project_ids: Iterable[int]) -> None:
         When(status__in=[P.COMPLETED, P.FAILED], total_tasks__gt=0, then=Value(P.PENDING)),
         default=F("status"),
     )
-    Project.all_objects.filter(id__in=project_ids).alias(derived=derived).exclude(
+    changing = list(
+        Project.all_objects.filter(id__in=project_ids)
+        .annotate(derived=derived)
+        .exclude(status=F("derived"))
+        .order_by("id")
+        .select_for_update(no_key=True)
+        .values_list("id", "name", "status", "derived")
+    )
+    if not changing:
+        return []
+    Project.all_objects.filter(id__in=[row[0] for row in changing]).alias(derived=derived).exclude(
         status=F("derived")
     ).update(status=derived, updated_at=timezone.now())
+    return [
+        audit.entry(
+            action="project.status",
+            target_model=Project,
+            target_id=project_id,
+            target_repr=name,
+            from_status=old,
+            to_status=new,
+            reason="derived from its tasks",
+        )
+        for project_id, name, old, new in changing
+    ]
 
 
 # --- leases and retries -----------------------------------------------------------------------
@@ -145,3 +173,31 @@ def retry_delay(attempts: int) -> timedelta:
     base = settings.TASK_RETRY_BACKOFF_BASE_SECONDS
     cap = settings.TASK_RETRY_BACKOFF_MAX_SECONDS
     return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+# --- the audit trail ------------------------------------------------------------------------
+
+
+def task_entry(
+    task: Task,
+    action: str,
+    old: str,
+    new: str,
+    *,
+    reason: str | None = "",
+    changes: dict | None = None,
+    actor: Actor | None = None,
+):
+    """An unsaved audit entry about one task (from → to left blank when the status stays)."""
+    moved = old != new
+    return audit.entry(
+        action=action,
+        target_model=Task,
+        target_id=task.id,
+        target_repr=f"#{task.id} {task.task_type}",
+        from_status=old if moved else "",
+        to_status=new if moved else "",
+        reason=reason,
+        changes=changes,
+        actor=actor,
+    )

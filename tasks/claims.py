@@ -26,10 +26,16 @@ from django.utils import timezone
 
 from accounts.crypto import CredentialsDecryptionError, decrypt_credentials
 from accounts.models import PlatformAccount, utc_today
+from core import audit
 from core.actors import Actor
 from core.exceptions import ApplicationError
 from projects.models import Project
-from tasks.bookkeeping import _apply_counter_deltas, check_lease, sync_project_statuses
+from tasks.bookkeeping import (
+    _apply_counter_deltas,
+    check_lease,
+    sync_project_statuses,
+    task_entry,
+)
 from tasks.models import Task, TaskDependency
 from workerconfigs.services import tasks_merged_configs
 
@@ -130,7 +136,7 @@ def tasks_claim(
     worker_id = worker_id or actor.name or None
     types = sorted(set(task_types))
     rows = _claim_candidates(types=types, max_tasks=max_tasks, platforms=platforms, now=now)
-    expired = _fail_exhausted([t for t in rows if t.status == Status.PROCESSING], now)
+    expired, entries = _fail_exhausted([t for t in rows if t.status == Status.PROCESSING], now)
     candidates: dict[str, list[Task]] = {t: [] for t in types}
     for task in [t for t in rows if t.status == Status.PENDING] + expired:
         candidates[task.task_type].append(task)
@@ -140,6 +146,7 @@ def tasks_claim(
     picked = _deal(candidates, types, max_tasks)
     picked = _bind_accounts(picked, now)
     if not picked:
+        audit.record_many(entries)
         return []
 
     token = secrets.token_hex(16)
@@ -163,10 +170,20 @@ def tasks_claim(
         updated_at=now,
         **account_update,
     )
-    # The first claim starts the project; a conditional UPDATE, so racing claims agree.
-    Project.objects.filter(
-        id__in={t.project_id for t in picked}, status=Project.Status.PENDING
-    ).update(status=Project.Status.PROCESSING, updated_at=now)
+    started = _start_projects({t.project_id for t in picked}, now)
+    for task in picked:
+        entries.append(
+            task_entry(
+                task,
+                "task.claim",
+                task.status,
+                Status.PROCESSING,
+                reason=_claim_reason(task, worker_id),
+                actor=actor,
+            )
+        )
+    # One INSERT for the whole claim, whatever its size (the hot path stays one query more).
+    audit.record_many(entries + started)
     for task in picked:  # what the UPDATE wrote, without reading the rows again
         task.status = Status.PROCESSING
         task.started_at = task.updated_at = now
@@ -174,6 +191,41 @@ def tasks_claim(
         task.worker_id, task.lease_token, task.lease_expires_at = worker_id, token, deadline
         task.lease_holder_id = actor.user_id
     return picked
+
+
+def _start_projects(project_ids: set[int], now) -> list:
+    """The first claim starts the project: a conditional UPDATE, so racing claims agree; it
+    returns the projects it started (RETURNING, so the trail costs no extra query)."""
+    table = connection.ops.quote_name(Project._meta.db_table)
+    ids = sorted(project_ids)
+    sql = (
+        f"UPDATE {table} SET status = %s, updated_at = %s"
+        f" WHERE id IN ({', '.join(['%s'] * len(ids))}) AND status = %s"
+        " AND deleted_at IS NULL RETURNING id, name"
+    )
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Project.Status.PROCESSING, at, *ids, Project.Status.PENDING])
+        rows = cursor.fetchall()
+    return [
+        audit.entry(
+            action="project.status",
+            target_model=Project,
+            target_id=project_id,
+            target_repr=name,
+            from_status=Project.Status.PENDING,
+            to_status=Project.Status.PROCESSING,
+            reason="derived from its tasks: the first one was claimed",
+        )
+        for project_id, name in rows
+    ]
+
+
+def _claim_reason(task: Task, worker_id: str | None) -> str:
+    reason = f"worker {worker_id or '(unnamed)'}, attempt {task.attempts + 1}"
+    if task.status == Status.PROCESSING:
+        return f"{reason}; the previous lease ({task.worker_id or 'unnamed'}) had expired"
+    return reason
 
 
 @transaction.atomic
@@ -206,19 +258,22 @@ def _deal(candidates: dict[str, list[Task]], types: list[str], max_tasks: int) -
     return picked
 
 
-def _fail_exhausted(expired: list[Task], now) -> list[Task]:
+def _fail_exhausted(expired: list[Task], now) -> tuple[list[Task], list]:
     """Expired leases on the last attempt fail for good (a task that keeps crashing its
-    workers runs out of attempts); the others are returned to be claimed again."""
+    workers runs out of attempts); the others are returned to be claimed again, with the
+    audit entries of the failures (unsaved)."""
     exhausted = [t for t in expired if t.attempts >= t.max_attempts]
-    if exhausted:
-        _fail_for_good(exhausted, now)
-    return [t for t in expired if t.attempts < t.max_attempts]
+    entries = _fail_for_good(exhausted, now) if exhausted else []
+    return [t for t in expired if t.attempts < t.max_attempts], entries
 
 
-def _fail_for_good(tasks: list[Task], now) -> None:
+LEASE_EXPIRED_FOR_GOOD = "Lease expired on the last attempt; the worker did not report."
+
+
+def _fail_for_good(tasks: list[Task], now) -> list:
     Task.objects.filter(id__in=[t.id for t in tasks]).update(
         status=Status.FAILED,
-        error_message=Value("Lease expired on the last attempt; the worker did not report."),
+        error_message=Value(LEASE_EXPIRED_FOR_GOOD),
         worker_id=None,
         lease_expires_at=None,
         updated_at=now,
@@ -227,7 +282,17 @@ def _fail_for_good(tasks: list[Task], now) -> None:
     for task in tasks:
         deltas[task.project_id]["failed_tasks"] += 1
     _apply_counter_deltas(deltas)
-    sync_project_statuses(deltas.keys())
+    entries = [
+        task_entry(
+            task,
+            "task.lease_expired",
+            Status.PROCESSING,
+            Status.FAILED,
+            reason=f"{LEASE_EXPIRED_FOR_GOOD} (worker {task.worker_id or 'unnamed'})",
+        )
+        for task in tasks
+    ]
+    return entries + sync_project_statuses(deltas.keys())
 
 
 def _bind_accounts(picked: list[Task], now) -> list[Task]:
@@ -368,11 +433,20 @@ def task_release(*, task_id: int, actor: Actor, lease_token: str | None = None) 
     task = _lock_processing(task_id, "release")
     now = timezone.now()
     check_lease(task, actor=actor, lease_token=lease_token, now=now)
-    _back_to_queue([task], now, refund_attempt=True)
+    released = task_entry(
+        task,
+        "task.release",
+        Status.PROCESSING,
+        Status.PENDING,
+        reason=f"worker {task.worker_id or 'unnamed'}; the attempt is not counted",
+        actor=actor,
+    )
+    audit.record_many([released, *_back_to_queue([task], now, refund_attempt=True)])
     return Task.objects.with_dependency_ids().get(id=task.id)
 
 
-def _back_to_queue(tasks: list[Task], now, *, refund_attempt: bool) -> None:
+def _back_to_queue(tasks: list[Task], now, *, refund_attempt: bool) -> list:
+    """Pending again at once; returns the projects' status changes (unsaved entries)."""
     Task.objects.filter(id__in=[t.id for t in tasks]).update(
         status=Status.PENDING,
         # Never below 0: a task put in processing by an edit, not a claim, counted no attempt.
@@ -383,7 +457,7 @@ def _back_to_queue(tasks: list[Task], now, *, refund_attempt: bool) -> None:
         available_at=now,
         updated_at=now,
     )
-    sync_project_statuses({t.project_id for t in tasks})
+    return sync_project_statuses({t.project_id for t in tasks})
 
 
 @transaction.atomic
@@ -395,9 +469,20 @@ def tasks_reclaim_expired(*, limit: int = 10_000) -> dict[str, int]:
         .order_by("lease_expires_at", "id")
         .select_for_update(skip_locked=True)[:limit]
     )
-    retry = _fail_exhausted(expired, now)
+    retry, entries = _fail_exhausted(expired, now)
     if retry:
-        _back_to_queue(retry, now, refund_attempt=False)
+        entries += [
+            task_entry(
+                task,
+                "task.lease_expired",
+                Status.PROCESSING,
+                Status.PENDING,
+                reason=f"Lease expired (worker {task.worker_id or 'unnamed'}); back to the queue.",
+            )
+            for task in retry
+        ]
+        entries += _back_to_queue(retry, now, refund_attempt=False)
+    audit.record_many(entries)
     return {"requeued": len(retry), "failed": len(expired) - len(retry)}
 
 

@@ -18,8 +18,10 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When, prefetch_re
 from django.utils import timezone
 
 from accounts.models import PlatformAccount
+from core import audit
 from core.actors import Actor
 from core.exceptions import ApplicationError
+from core.roles import Role
 from core.transitions import check_transition
 from projects.models import Project
 from tasks.bookkeeping import (
@@ -28,6 +30,7 @@ from tasks.bookkeeping import (
     check_lease,
     retry_delay,
     sync_project_statuses,
+    task_entry,
 )
 from tasks.claims import lease_deadline, tasks_claim
 from tasks.models import Task, TaskDependency, dependency_ids_prefetch
@@ -117,7 +120,8 @@ def tasks_create(specs: Sequence[TaskSpec], *, actor: Actor | None = None) -> li
         deltas[task.project_id]["total_tasks"] += 1
         deltas[task.project_id].update(_counted(task.status))
     _apply_counter_deltas(deltas)
-    sync_project_statuses(deltas.keys())
+    entries = [task_entry(task, "task.create", "", task.status, actor=actor) for task in tasks]
+    audit.record_many(entries + sync_project_statuses(deltas.keys()))
     return list(Task.objects.filter(id__in=[t.id for t in tasks]).with_dependency_ids())
 
 
@@ -420,9 +424,11 @@ def _update_locked_tasks(
     deltas: dict[int, Counter] = defaultdict(Counter)
     newly_completed, no_longer_completed = [], []
     fields = {"updated_at", *changes}
+    entries = []
     for task in tasks:
         old = task.status
         new = old
+        before = audit.field_values(task, changes)
         if status is not None:
             check_transition(Task.TRANSITIONS, old, status)
             new = status
@@ -439,6 +445,9 @@ def _update_locked_tasks(
         task.updated_at = now  # bulk_update does not apply auto_now
         for name, value in changes.items():
             setattr(task, name, value)
+        entry = _change_entry(task, old, new, status, audit.changes_between(before, changes), actor)
+        if entry is not None:
+            entries.append(entry)
         if new == old:
             continue
         task.status = new
@@ -455,7 +464,25 @@ def _update_locked_tasks(
     _promote_dependents(newly_completed, now)
     _demote_dependents(no_longer_completed, now)
     _apply_counter_deltas(deltas)
-    sync_project_statuses({task.project_id for task in tasks})
+    # One INSERT for the tasks' entries and their projects' status changes.
+    audit.record_many(entries + sync_project_statuses({task.project_id for task in tasks}))
+
+
+def _change_entry(task: Task, old: str, new: str, requested: str | None, changes: dict, actor):
+    """The trail's entry for one task of a report or an edit (None when nothing changed)."""
+    if old == new and not changes:
+        return None
+    reporter = actor is not None and actor.role in (Role.WORKER, Role.N8N)
+    if reporter and old == Status.PROCESSING and requested in (Status.COMPLETED, Status.FAILED):
+        action = "task.report"  # a failure with attempts left shows as → pending
+    elif requested == Status.FAILED and old != Status.FAILED:
+        action = "task.fail"  # by an operator or a client, with its reason
+    elif old == Status.FAILED and new in Task.SCHEDULABLE:
+        action = "task.retry"
+    else:
+        action = "task.update"
+    reason = task.error_message if requested == Status.FAILED else ""
+    return task_entry(task, action, old, new, reason=reason, changes=changes, actor=actor)
 
 
 def _stamp(task: Task, new: str, now, fields: set[str], actor: Actor | None) -> None:
@@ -594,7 +621,8 @@ def task_delete(*, task_id: int) -> None:
     delta = Counter(total_tasks=-1)
     delta.subtract(_counted(task.status))
     _apply_counter_deltas({task.project_id: delta})
-    sync_project_statuses([task.project_id])
+    deleted = task_entry(task, "task.delete", task.status, task.status)
+    audit.record_many([deleted, *sync_project_statuses([task.project_id])])
 
 
 # --- whole graphs ---------------------------------------------------------------------------
@@ -605,10 +633,10 @@ def tasks_requeue_project(project: Project) -> None:
     now = timezone.now()
     tasks = Task.objects.filter(project=project)
     has_dependencies = Exists(TaskDependency.objects.filter(task_id=OuterRef("pk")))
+    start = Case(When(has_dependencies, then=Value(Status.WAITING)), default=Value(Status.PENDING))
+    before = list(tasks.annotate(start=start).values_list("id", "task_type", "status", "start"))
     tasks.update(
-        status=Case(
-            When(has_dependencies, then=Value(Status.WAITING)), default=Value(Status.PENDING)
-        ),
+        status=start,
         task_output=None,
         error_message=None,
         attempts=0,
@@ -623,17 +651,25 @@ def tasks_requeue_project(project: Project) -> None:
         updated_at=now,
     )
     Project.all_objects.filter(id=project.id).update(
-        total_tasks=tasks.count(), completed_tasks=0, failed_tasks=0, updated_at=now
+        total_tasks=len(before), completed_tasks=0, failed_tasks=0, updated_at=now
+    )
+    audit.record_many(
+        task_entry(Task(id=task_id, task_type=task_type), "task.requeue", old, new)
+        for task_id, task_type, old, new in before
     )
 
 
-def project_recount_tasks(project: Project) -> None:
-    """Recompute the counters from the live tasks (for repairs after manual database edits)."""
+def project_recount_tasks(project: Project) -> list:
+    """Recompute the counters from the live tasks (for repairs after manual database edits);
+    return the audit entries of what changed (unsaved, for the caller to record)."""
     counts = Counter(Task.objects.filter(project=project).values_list("status", flat=True))
-    Project.all_objects.filter(id=project.id).update(
-        total_tasks=sum(counts.values()),
-        completed_tasks=counts[Status.COMPLETED],
-        failed_tasks=counts[Status.FAILED],
-        updated_at=timezone.now(),
-    )
-    sync_project_statuses([project.id])
+    counters = {
+        "total_tasks": sum(counts.values()),
+        "completed_tasks": counts[Status.COMPLETED],
+        "failed_tasks": counts[Status.FAILED],
+    }
+    before = dict(Project.all_objects.filter(id=project.id).values(*counters).get())
+    Project.all_objects.filter(id=project.id).update(**counters, updated_at=timezone.now())
+    changes = audit.changes_between(before, counters)
+    recount = audit.entry(action="project.recount", target=project, changes=changes)
+    return [recount, *sync_project_statuses([project.id])]

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
+from core import audit
 from core.actors import Actor
 from core.exceptions import ApplicationError, NotFoundError
 from core.models import WorkflowRun
@@ -65,7 +66,11 @@ def webhook_deliver(
         if stored is None:
             raise
         return stored
-    result, run = HANDLERS[endpoint](target_id, params)
+    # The trail names n8n (the token's client, or the HMAC signer) and its execution.
+    caller = audit.current_actor()
+    n8n = Actor.n8n(execution_id=execution_id, name=caller.name if caller else "n8n")
+    with audit.acting_as(n8n):
+        result, run = HANDLERS[endpoint](target_id, params)
     event.result, event.workflow_run = result, run
     event.save(update_fields=["result", "workflow_run"])
     return result

@@ -55,6 +55,18 @@ class WorkerConfigAdmin(ServiceDeleteAdmin):
             **{name: form.cleaned_data[name] for name in form.fields}
         )
 
+    def save_model(self, request, obj, form, change):
+        # Through the services, so that the audit trail records the save.
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if change:
+            saved = services.worker_config_update(config=obj, **fields)
+        else:
+            saved = services.worker_config_create(
+                **{name: form.cleaned_data[name] for name in form.fields}
+            )
+        for field in WorkerConfig._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+
     @admin.action(description="Activate selected configs", permissions=["change"])
     def activate(self, request, queryset):
         configs = list(queryset.filter(is_active=False))

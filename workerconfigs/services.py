@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from core import audit
 from core.exceptions import ApplicationError
 from core.lookups import get_or_404
 from workerconfigs.models import TaskConfig, WorkerConfig
@@ -39,7 +40,7 @@ def worker_config_create(
     is_active: bool = True,
 ) -> WorkerConfig:
     """Create a worker config."""
-    return WorkerConfig.objects.create(
+    config = WorkerConfig.objects.create(
         config_name=config_name,
         config_type=config_type,
         worker_type=worker_type,
@@ -48,22 +49,35 @@ def worker_config_create(
         priority=priority,
         is_active=is_active,
     )
+    audit.record(action="worker_config.create", target=config)
+    return config
 
 
 @transaction.atomic
 def worker_config_update(*, config: WorkerConfig, **fields) -> WorkerConfig:
     """Change the given fields of a worker config (active or not)."""
     config = WorkerConfig.objects.select_for_update().get(pk=config.pk)
+    before = audit.field_values(config, fields)
     for name, value in fields.items():
         setattr(config, name, value)
     config.save()
+    changes = audit.changes_between(before, fields)
+    action = "worker_config.update"
+    if set(changes) == {"is_active"}:
+        action = "worker_config.activate" if config.is_active else "worker_config.deactivate"
+    audit.record_if_changed(action=action, target=config, changes=changes)
     return config
 
 
 @transaction.atomic
 def worker_config_deactivate(*, config: WorkerConfig) -> None:
     """DELETE of a worker config: it stays, inactive, so that past assignments keep meaning."""
-    WorkerConfig.objects.filter(pk=config.pk).update(is_active=False, updated_at=timezone.now())
+    changed = WorkerConfig.objects.filter(pk=config.pk, is_active=True).update(
+        is_active=False, updated_at=timezone.now()
+    )
+    if changed:
+        changes = {"is_active": [True, False]}
+        audit.record(action="worker_config.deactivate", target=config, changes=changes)
 
 
 @transaction.atomic
@@ -106,6 +120,14 @@ def task_configs_assign(
         link.config_id: link
         for link in TaskConfig.objects.filter(task_id=task_id, config_id__in=wanted)
     }
+    override = " (override replaced)" if override_data else ""
+    audit.record(
+        action="worker_config.assign",
+        target_model=_task_model(),
+        target_id=task_id,
+        target_repr=f"#{task_id}",
+        reason=f"configs {_id_list(wanted)} assigned{override}",
+    )
     return [links[config_id] for config_id in wanted]
 
 

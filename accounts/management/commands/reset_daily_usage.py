@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from accounts.services import accounts_reset_daily_usage
+from core.audit import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Set today's usage of every platform account to 0. Not needed at midnight (usage "
         "restarts by itself on a new UTC day); for schedulers and manual resets."

@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.crypto import CredentialsDecryptionError
 from accounts.services import accounts_rotate_credentials
+from core.audit import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Re-encrypt every platform account's credentials with the first key of "
         "SHORTSGEN_CREDENTIALS_KEY, so that the keys after it can be removed."

@@ -1,12 +1,13 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.audit import AuditedCommand
 from core.exceptions import ApplicationError
 from core.models import ApiClient
 from core.roles import API_ROLES
 from core.services import api_client_create, api_client_rotate_token, api_client_set_role
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Create the API client NAME with a role and print its token. Tokens are stored hashed "
         "and shown only here: for an existing client, --rotate revokes its tokens and prints "

@@ -1,9 +1,9 @@
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.audit import AuditedCommand
 from core.models import ApiClient
 from core.roles import API_ROLES
 from core.services import api_client_create, api_client_rotate_token
@@ -11,7 +11,7 @@ from core.services import api_client_create, api_client_rotate_token
 ADMIN_USERNAME = "admin"
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "For demos and local development (make run): issue fresh tokens of the demo clients, "
         "one per role (demo-client, demo-worker, demo-n8n), and a fresh password of the "

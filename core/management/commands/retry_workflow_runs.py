@@ -1,15 +1,15 @@
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from core.audit import AuditedCommand
 from core.models import WorkflowRun
 from core.n8n import workflow_run_retry, workflow_run_send
 
 State = WorkflowRun.State
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Send failed n8n workflow runs again (all of them, or the ids given), and runs left "
         "pending and never sent (the process stopped between the commit and the call)."

@@ -1,11 +1,10 @@
-from django.core.management.base import BaseCommand
-
 from accounts.demo import load_demo_accounts
+from core.audit import AuditedCommand
 from inspirations.demo import load_demo_day, load_demo_inspiration
 from projects.demo import load_demo_project_types
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Install the demo data: project types, platform accounts, a draft inspiration and, in "
         "a factory without projects, a day of activity for the console's overview. Safe to "

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from core.audit import AuditedCommand
 from tasks.claims import tasks_reclaim_expired
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Put tasks whose lease ran out back to pending (or fail them when out of attempts). "
         "Not needed for correctness: the claim picks expired leases up by itself."
