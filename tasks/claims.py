@@ -29,8 +29,9 @@ from accounts.models import PlatformAccount, utc_today
 from core.actors import Actor
 from core.exceptions import ApplicationError
 from projects.models import Project
+from tasks.attempts import LEASE_EXPIRED_MESSAGE, attempts_close, attempts_open
 from tasks.bookkeeping import _apply_counter_deltas, check_lease, sync_project_statuses
-from tasks.models import Task, TaskDependency
+from tasks.models import Task, TaskAttempt, TaskDependency
 from workerconfigs.services import tasks_merged_configs
 
 Status = Task.Status
@@ -142,6 +143,14 @@ def tasks_claim(
     if not picked:
         return []
 
+    # Leases taken over from silent workers end here (before the UPDATE replaces them).
+    attempts_close(
+        [t.id for t in picked if t.status == Status.PROCESSING],
+        outcome=TaskAttempt.Outcome.LEASE_EXPIRED,
+        now=now,
+        error_message=LEASE_EXPIRED_MESSAGE,
+        at_lease_expiry=True,
+    )
     token = secrets.token_hex(16)
     deadline = lease_deadline(now, lease_seconds)
     bindings = {t.id: t.platform_account_id for t in picked if t.platform_account_id}
@@ -173,6 +182,7 @@ def tasks_claim(
         task.attempts += 1
         task.worker_id, task.lease_token, task.lease_expires_at = worker_id, token, deadline
         task.lease_holder_id = actor.user_id
+    attempts_open(picked, now=now)
     return picked
 
 
@@ -216,10 +226,17 @@ def _fail_exhausted(expired: list[Task], now) -> list[Task]:
 
 
 def _fail_for_good(tasks: list[Task], now) -> None:
+    attempts_close(
+        [t.id for t in tasks],
+        outcome=TaskAttempt.Outcome.LEASE_EXPIRED,
+        now=now,
+        error_message=LEASE_EXPIRED_MESSAGE,
+        at_lease_expiry=True,
+    )
+    # worker_id stays: the last worker is what an operator looks for on a failed task.
     Task.objects.filter(id__in=[t.id for t in tasks]).update(
         status=Status.FAILED,
         error_message=Value("Lease expired on the last attempt; the worker did not report."),
-        worker_id=None,
         lease_expires_at=None,
         updated_at=now,
     )
@@ -368,16 +385,26 @@ def task_release(*, task_id: int, actor: Actor, lease_token: str | None = None) 
     task = _lock_processing(task_id, "release")
     now = timezone.now()
     check_lease(task, actor=actor, lease_token=lease_token, now=now)
-    _back_to_queue([task], now, refund_attempt=True)
+    _back_to_queue([task], now, outcome=TaskAttempt.Outcome.RELEASED)
     return Task.objects.with_dependency_ids().get(id=task.id)
 
 
-def _back_to_queue(tasks: list[Task], now, *, refund_attempt: bool) -> None:
+def _back_to_queue(tasks: list[Task], now, *, outcome: str) -> None:
+    """Pending again at once; a released attempt is not counted, an expired one is."""
+    refund_attempt = outcome == TaskAttempt.Outcome.RELEASED
+    expired = outcome == TaskAttempt.Outcome.LEASE_EXPIRED
+    attempts_close(
+        [t.id for t in tasks],
+        outcome=outcome,
+        now=now,
+        error_message=LEASE_EXPIRED_MESSAGE if expired else None,
+        at_lease_expiry=expired,
+    )
+    # worker_id stays (the last worker, for people), until the next claim names its own.
     Task.objects.filter(id__in=[t.id for t in tasks]).update(
         status=Status.PENDING,
         # Never below 0: a task put in processing by an edit, not a claim, counted no attempt.
         attempts=Greatest(F("attempts") - 1, 0) if refund_attempt else F("attempts"),
-        worker_id=None,
         lease_expires_at=None,
         started_at=None,
         available_at=now,
@@ -397,7 +424,7 @@ def tasks_reclaim_expired(*, limit: int = 10_000) -> dict[str, int]:
     )
     retry = _fail_exhausted(expired, now)
     if retry:
-        _back_to_queue(retry, now, refund_attempt=False)
+        _back_to_queue(retry, now, outcome=TaskAttempt.Outcome.LEASE_EXPIRED)
     return {"requeued": len(retry), "failed": len(expired) - len(retry)}
 
 

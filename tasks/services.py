@@ -22,6 +22,7 @@ from core.actors import Actor
 from core.exceptions import ApplicationError
 from core.transitions import check_transition
 from projects.models import Project
+from tasks.attempts import attempts_close
 from tasks.bookkeeping import (
     _apply_counter_deltas,
     _counted,
@@ -30,7 +31,7 @@ from tasks.bookkeeping import (
     sync_project_statuses,
 )
 from tasks.claims import lease_deadline, tasks_claim
-from tasks.models import Task, TaskDependency, dependency_ids_prefetch
+from tasks.models import Task, TaskAttempt, TaskDependency, dependency_ids_prefetch
 
 Status = Task.Status
 
@@ -399,7 +400,7 @@ def _update_locked_tasks(
         blocked = _ids_with_unfinished_dependencies([t.id for t in tasks])
 
     deltas: dict[int, Counter] = defaultdict(Counter)
-    newly_completed, no_longer_completed = [], []
+    newly_completed, no_longer_completed, lease_ended = [], [], []
     fields = {"updated_at", *changes}
     for task in tasks:
         old = task.status
@@ -431,12 +432,30 @@ def _update_locked_tasks(
             newly_completed.append(task.id)
         elif old == Status.COMPLETED:
             no_longer_completed.append(task.id)
+        if old == Status.PROCESSING:
+            lease_ended.append(task.id)
 
     Task.objects.bulk_update(tasks, sorted(fields))
+    # After the tasks' UPDATE: a failed attempt keeps the error message the report wrote.
+    attempts_close(
+        lease_ended,
+        outcome=_attempt_outcome(status),
+        now=now,
+        error_from_task=status == Status.FAILED,
+    )
     _promote_dependents(newly_completed, now)
     _demote_dependents(no_longer_completed, now)
     _apply_counter_deltas(deltas)
     sync_project_statuses({task.project_id for task in tasks})
+
+
+def _attempt_outcome(status: str) -> str:
+    """How a lease ended by a report or an edit asking for this status."""
+    if status == Status.COMPLETED:
+        return TaskAttempt.Outcome.COMPLETED
+    if status == Status.FAILED:
+        return TaskAttempt.Outcome.FAILED
+    return TaskAttempt.Outcome.REQUEUED
 
 
 def _stamp(task: Task, new: str, now, fields: set[str], actor: Actor | None) -> None:
@@ -447,10 +466,10 @@ def _stamp(task: Task, new: str, now, fields: set[str], actor: Actor | None) -> 
         _lease_to(task, actor, now)
         fields.update({"worker_id", "lease_token", "lease_holder", "lease_expires_at"})
     else:
-        # The lease ends; lease_token stays, so a repeated report of this attempt is known.
-        task.worker_id = None
+        # The lease ends; lease_token stays, so a repeated report of this attempt is known,
+        # and worker_id stays, so that people can tell which worker completed or failed it.
         task.lease_expires_at = None
-        fields.update({"worker_id", "lease_expires_at"})
+        fields.add("lease_expires_at")
     if new == Status.COMPLETED:
         task.completed_at = now
         fields.add("completed_at")
@@ -571,6 +590,8 @@ def task_delete(*, task_id: int) -> None:
             data={"dependent_task_ids": dependents},
         )
     now = timezone.now()
+    if task.status == Status.PROCESSING:
+        attempts_close([task.id], outcome=TaskAttempt.Outcome.DELETED, now=now)
     Task.objects.filter(id=task.id).update(deleted_at=now, updated_at=now)
     delta = Counter(total_tasks=-1)
     delta.subtract(_counted(task.status))
@@ -585,6 +606,11 @@ def tasks_requeue_project(project: Project) -> None:
     """Put every task of the project back to its start: roots pending, the rest waiting."""
     now = timezone.now()
     tasks = Task.objects.filter(project=project)
+    attempts_close(
+        tasks.filter(status=Status.PROCESSING).values("id"),
+        outcome=TaskAttempt.Outcome.REQUEUED,
+        now=now,
+    )
     has_dependencies = Exists(TaskDependency.objects.filter(task_id=OuterRef("pk")))
     tasks.update(
         status=Case(
@@ -592,6 +618,7 @@ def tasks_requeue_project(project: Project) -> None:
         ),
         task_output=None,
         error_message=None,
+        # A new run from scratch: the last run's worker and counts stay on its attempts.
         attempts=0,
         worker_id=None,
         # A new run: a worker of the old one holds a token that no longer matches.

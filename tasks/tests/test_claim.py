@@ -105,10 +105,11 @@ def test_claim_runs_a_constant_number_of_queries(
     for _ in range(3):
         create_task()
     # token (2: knox's token with its user, the client's role), savepoint, select for
-    # update, update task, start project, the payload (dependency outputs, configs), release
-    with django_assert_num_queries(9):
+    # update, update task, start project, open the attempt (one INSERT, issue 10: was 9),
+    # the payload (dependency outputs, configs), release
+    with django_assert_num_queries(10):
         ok(claim(worker_api, "video_generation"))
     for _ in range(50):
         create_task()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         ok(claim(worker_api, "video_generation"))
