@@ -1,13 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
 
+from core.admin_display import shortened
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
 from core.exceptions import ApplicationError
 from core.transitions import is_allowed
 from projects import services
 from projects.models import Project, ProjectType
-from projects.task_graph_html import task_graph_html
+from projects.task_graph_svg import task_graph_svg, template_graph_svg
 from projects.validation import check_parameter_schema, check_task_template
+from tasks import admin_display as task_display
 from tasks.models import Task, TaskDependency
 
 
@@ -55,7 +57,7 @@ class ProjectTypeAdmin(SoftDeleteAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The code is the type's key in URLs and in its projects: fixed once created.
-        readonly = ["code"] if obj is not None else []
+        readonly = ["code", "task_graph_preview"] if obj is not None else []
         if not request.user.has_perm(services.SET_WORKFLOW_URLS):
             readonly += ProjectType.WORKFLOW_URL_FIELDS
         return readonly
@@ -74,6 +76,10 @@ class ProjectTypeAdmin(SoftDeleteAdmin):
                 }
             )
         return saved
+
+    @admin.display(description="task graph (saved template)")
+    def task_graph_preview(self, project_type):
+        return template_graph_svg(project_type.task_template)
 
     def delete_row(self, obj) -> None:
         services.project_type_delete(project_type=obj)
@@ -98,7 +104,7 @@ class ProjectForm(forms.ModelForm):
 
 class TaskInline(admin.TabularInline):
     model = Task
-    fields = ["id", "task_type", "status", "attempts", "worker_id", "commit_id", "updated_at"]
+    fields = ["id", "task_type", "status_shown", "attempts_shown", "worker", "error", "duration"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -106,6 +112,26 @@ class TaskInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="status")
+    def status_shown(self, task):
+        return task_display.status_with_lease(task)
+
+    @admin.display(description="attempts")
+    def attempts_shown(self, task):
+        return task_display.attempts_text(task)
+
+    @admin.display(description="worker")
+    def worker(self, task):
+        return shortened(task.worker_id, 18)
+
+    @admin.display(description="error")
+    def error(self, task):
+        return task_display.error_excerpt(task, 48)
+
+    @admin.display(description="duration")
+    def duration(self, task):
+        return task_display.run_duration(task)
 
 
 @admin.register(Project)
@@ -180,7 +206,7 @@ class ProjectAdmin(SoftDeleteAdmin):
                 "task_id", "depends_on_id"
             )
         )
-        return task_graph_html(tasks, edges)
+        return task_graph_svg(tasks, edges)
 
     def save_row(self, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in form.changed_data}

@@ -1,10 +1,13 @@
 from django.contrib import admin, messages
 
 from core.actors import Actor
+from core.admin_display import duration_text, relative_time, shortened
 from core.admin_soft_delete import DeletedListFilter
 from core.exceptions import ApplicationError
+from tasks import admin_display
+from tasks.admin_filters import LeaseListFilter
 from tasks.claims import task_release
-from tasks.models import Task, TaskDependency
+from tasks.models import Task, TaskAttempt, TaskDependency
 from tasks.services import task_update
 
 
@@ -25,29 +28,64 @@ class DependencyInline(admin.TabularInline):
         return link.depends_on.status
 
 
+class AttemptInline(admin.TabularInline):
+    """Each lease of the task, oldest first: who ran it, when, how long, how it ended."""
+
+    model = TaskAttempt
+    fields = ["number", "worker", "claimed", "finished", "duration", "outcome", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "attempts"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="worker")
+    def worker(self, attempt):
+        return attempt.worker_id or "—"
+
+    @admin.display(description="claimed")
+    def claimed(self, attempt):
+        return relative_time(attempt.claimed_at)
+
+    @admin.display(description="finished")
+    def finished(self, attempt):
+        return relative_time(attempt.finished_at) if attempt.finished_at else "running"
+
+    @admin.display(description="duration")
+    def duration(self, attempt):
+        return duration_text(attempt.duration)
+
+    @admin.display(description="error")
+    def error(self, attempt):
+        return shortened(attempt.error_message, 80)
+
+
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
     """Tasks change through their services only: the admin reads, retries and releases."""
 
+    # Fits 1280 px: long texts shortened (whole in their title), times relative.
     list_display = [
         "id",
-        "project",
-        "task_type",
-        "status",
-        "priority",
-        "attempts",
-        "max_attempts",
-        "platform",
-        "worker_id",
-        "lease_expires_at",
-        "commit_id",
-        "updated_at",
+        "project_short",
+        "task_type_short",
+        "status_shown",
+        "attempts_shown",
+        "worker",
+        "error",
+        "duration",
+        "updated",
     ]
-    list_filter = [DeletedListFilter, "status", "task_type", "platform"]
+    list_filter = [DeletedListFilter, "status", LeaseListFilter, "task_type", "platform"]
     search_fields = ["=id", "=commit_id", "task_type", "worker_id", "project__name"]
     list_select_related = ["project"]
     date_hierarchy = "created_at"
-    inlines = [DependencyInline]
+    inlines = [DependencyInline, AttemptInline]
     actions = ["retry", "release"]
 
     def get_queryset(self, request):
@@ -58,7 +96,53 @@ class TaskAdmin(admin.ModelAdmin):
     exclude = ["lease_token"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Task._meta.fields if field.name not in self.exclude]
+        fields = [field.name for field in Task._meta.fields if field.name not in self.exclude]
+        # The lease's state (expired or not, relative) beside its deadline; the run's length.
+        at = fields.index("lease_expires_at") + 1
+        return [*fields[:at], "lease_state", "duration", *fields[at:]]
+
+    def has_change_permission(self, request, obj=None):
+        # A task's page is for reading (no Save): tasks change through their services only.
+        # Without an object, the list actions keep the "change" permission they ask for.
+        if obj is not None:
+            return False
+        return super().has_change_permission(request)
+
+    @admin.display(description="project", ordering="project__name")
+    def project_short(self, task):
+        return shortened(f"#{task.project_id} {task.project.name}", 22)
+
+    @admin.display(description="task type", ordering="task_type")
+    def task_type_short(self, task):
+        return shortened(task.task_type, 24)
+
+    @admin.display(description="status", ordering="status")
+    def status_shown(self, task):
+        return admin_display.status_with_lease(task)
+
+    @admin.display(description="attempts", ordering="attempts")
+    def attempts_shown(self, task):
+        return admin_display.attempts_text(task)
+
+    @admin.display(description="worker", ordering="worker_id")
+    def worker(self, task):
+        return shortened(task.worker_id, 18)
+
+    @admin.display(description="error")
+    def error(self, task):
+        return admin_display.error_excerpt(task, 36)
+
+    @admin.display(description="duration")
+    def duration(self, task):
+        return admin_display.run_duration(task)
+
+    @admin.display(description="lease")
+    def lease_state(self, task):
+        return admin_display.lease_state(task)
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, task):
+        return relative_time(task.updated_at)
 
     def has_add_permission(self, request):
         return False

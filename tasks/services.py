@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import PlatformAccount
 from core.actors import Actor
+from core.dag import CycleError, topological_order
 from core.exceptions import ApplicationError
 from core.transitions import check_transition
 from projects.models import Project
@@ -242,27 +243,17 @@ def _topological_order(specs: Sequence[TaskSpec], by_key: dict[str, int]) -> lis
 
     Existing tasks never depend on new ones, so a cycle can only run through the request.
     """
-    dependents: dict[int, list[int]] = defaultdict(list)
-    missing = [0] * len(specs)
-    for index, spec in enumerate(specs):
-        for dep in set(spec.dependencies):
-            if isinstance(dep, str):
-                dependents[by_key[dep]].append(index)
-                missing[index] += 1
-    ready = [index for index, count in enumerate(missing) if count == 0]
-    order = []
-    while ready:
-        index = ready.pop()
-        order.append(index)
-        for dependent in dependents[index]:
-            missing[dependent] -= 1
-            if missing[dependent] == 0:
-                ready.append(dependent)
-    if len(order) < len(specs):
-        stuck = [index for index, count in enumerate(missing) if count]
-        keys = ", ".join(repr(specs[index].key) for index in stuck)
-        raise specs[stuck[0]].error("dependencies", f"Dependency cycle among tasks {keys}.")
-    return order
+    parents = {
+        index: [by_key[dep] for dep in spec.dependencies if isinstance(dep, str)]
+        for index, spec in enumerate(specs)
+    }
+    try:
+        return topological_order(range(len(specs)), parents)
+    except CycleError as exc:
+        keys = ", ".join(repr(specs[index].key) for index in exc.stuck)
+        raise specs[exc.stuck[0]].error(
+            "dependencies", f"Dependency cycle among tasks {keys}."
+        ) from None
 
 
 # --- claims ---------------------------------------------------------------------------------
