@@ -2,10 +2,12 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.html import format_html
 
 from accounts import services
 from accounts.crypto import CredentialsDecryptionError, decrypt_credentials, mask_credentials
 from accounts.models import PlatformAccount
+from core.admin_display import column
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
 
 
@@ -53,15 +55,13 @@ class PlatformAccountAdmin(SoftDeleteAdmin):
     list_display = [
         "id",
         "platform",
-        "name",
-        "status",
+        NAME := column("name", limit=40),
+        "status_and_availability",
         "usage",
-        "remaining",
-        "available",
-        "last_used_at",
-        "deleted_at",
+        column("last_used_at", "last used", relative=True),
+        column("deleted_at", relative=True),
     ]
-    list_display_links = ["id", "name"]
+    list_display_links = ["id", NAME]
     list_filter = [DeletedListFilter, "platform", "status"]
     search_fields = ["name", "=platform"]
     date_hierarchy = "created_at"
@@ -84,7 +84,18 @@ class PlatformAccountAdmin(SoftDeleteAdmin):
 
     @admin.display(description="used / limit")
     def usage(self, account):
-        return f"{account.effective_used_today} / {account.daily_limit}"
+        return (
+            f"{account.effective_used_today} / {account.daily_limit}, "
+            f"{account.remaining_quota} left"
+        )
+
+    @admin.display(description="status", ordering="status")
+    def status_and_availability(self, account):
+        if account.is_available:
+            return account.status
+        if account.status != PlatformAccount.Status.ACTIVE:
+            return account.status
+        return format_html('{} <strong style="color:#ba2121">· exhausted</strong>', account.status)
 
     @admin.display(description="remaining")
     def remaining(self, account):

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
 from core import admin_api_clients  # noqa: F401  (registers the API clients' admin)
+from core.admin_display import column, shortened
 from core.exceptions import ApplicationError
 from core.models import IdempotencyRecord, WorkflowRun
 from core.n8n import workflow_run_retry
@@ -13,18 +14,24 @@ class WorkflowRunAdmin(admin.ModelAdmin):
     list_display = [
         "id",
         "kind",
-        "target_type",
-        "target_id",
-        "state",
-        "http_status",
+        "target",
+        "state_and_http_status",
         "attempts",
-        "execution_id",
-        "created_at",
+        column("execution_id", "execution", limit=20),
+        column("created_at", relative=True),
     ]
     list_filter = ["kind", "state", "target_type"]
     search_fields = ["=id", "=target_id", "execution_id", "url", "error"]
     date_hierarchy = "created_at"
     actions = ["retry"]
+
+    @admin.display(description="target", ordering="target_id")
+    def target(self, run):
+        return shortened(f"{run.target_type} #{run.target_id}", 24)
+
+    @admin.display(description="state", ordering="state")
+    def state_and_http_status(self, run):
+        return f"{run.state} ({run.http_status})" if run.http_status else run.state
 
     def has_add_permission(self, request):
         return False
@@ -65,7 +72,15 @@ class WorkflowRunAdmin(admin.ModelAdmin):
 class IdempotencyRecordAdmin(admin.ModelAdmin):
     """Read-only; deleting a record frees its key before the window ends."""
 
-    list_display = ["id", "user", "method", "path", "key", "response_status", "created_at"]
+    list_display = [
+        "id",
+        column("user", limit=20),
+        "method",
+        column("path", limit=32),
+        column("key", limit=24),
+        column("response_status", "status"),
+        column("created_at", relative=True),
+    ]
     list_filter = ["method", "path", "response_status"]
     list_select_related = ["user"]
     search_fields = ["key", "=user__username"]

@@ -8,6 +8,7 @@ from django.db.models import Count
 from knox.models import AuthToken
 from rest_framework.authtoken.models import TokenProxy
 
+from core.admin_display import column, shortened
 from core.models import ApiClient
 from core.roles import API_ROLE_CHOICES, DEFAULT_API_ROLE
 from core.services import (
@@ -41,7 +42,7 @@ class ApiClientAddForm(forms.ModelForm):
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ["name", "role", "token_count", "created_at"]
+    list_display = ["name", "role", "token_count", column("created_at", relative=True)]
     list_filter = ["role"]
     search_fields = ["user__username"]
     ordering = ["user__username"]
@@ -70,7 +71,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     @admin.display(description="name", ordering="user__username")
     def name(self, obj):
-        return obj.user.username
+        return shortened(obj.user.username, 40)
 
     @admin.display(description="name")
     def name_shown(self, obj):

@@ -7,11 +7,15 @@ a shortened text its whole text.
 
 from datetime import datetime, timedelta
 
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 EMPTY = "—"
+# A long word (a code, a worker id, a path) may break anywhere: a list column then shrinks
+# to what the page has room for instead of pushing the table past the screen.
+WRAP = "overflow-wrap:anywhere"
 
 
 def duration_text(delta: timedelta | None) -> str:
@@ -73,5 +77,28 @@ def shortened(text: str | None, limit: int = 40) -> SafeString | str:
         return EMPTY
     one_line = " ".join(str(text).split())
     if len(one_line) <= limit:
-        return format_html("<span>{}</span>", one_line)
-    return format_html('<span title="{}">{}…</span>', text, one_line[: limit - 1])
+        return format_html('<span style="{}">{}</span>', WRAP, one_line)
+    return format_html('<span style="{}" title="{}">{}…</span>', WRAP, text, one_line[: limit - 1])
+
+
+def column(field: str, description: str | None = None, *, limit: int | None = None, relative=False):
+    """A list_display entry for a field, shortened to `limit` characters (whole in the title)
+    or shown as a relative time; sortable by the field.
+
+        list_display = ["id", column("title", limit=60), column("created_at", relative=True)]
+    """
+    path = field.split("__")
+
+    def show(obj):
+        value = obj
+        for name in path:
+            value = getattr(value, name, None) if value is not None else None
+        if relative:
+            return relative_time(value)
+        if value is None or value == "":
+            return EMPTY
+        return shortened(str(value), limit or 40)
+
+    show.__name__ = path[-1]  # the column's CSS class: column-<field>
+    label = description or path[-1].removesuffix("_at").replace("_", " ")
+    return admin.display(description=label, ordering=field)(show)

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 
+from core.admin_display import column
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
 from core.exceptions import ApplicationError
 from inspirations import services
@@ -35,15 +36,15 @@ class InspirationAdmin(SoftDeleteAdmin):
     form = InspirationForm
     list_display = [
         "id",
-        "title",
+        TITLE := column("title", limit=60),
         "status",
-        "project_type_code",
-        "source",
+        column("project_type_code", "type", limit=24),
+        column("source", limit=16),
         "score",
-        "created_at",
-        "deleted_at",
+        column("created_at", relative=True),
+        column("deleted_at", relative=True),
     ]
-    list_display_links = ["id", "title"]
+    list_display_links = ["id", TITLE]
     list_filter = [DeletedListFilter, "status", "project_type_code", "source"]
     search_fields = ["title", "description", "review_notes", "=project_type_code"]
     date_hierarchy = "created_at"

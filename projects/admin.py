@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from core.admin_display import shortened
+from core.admin_display import column, shortened
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
 from core.exceptions import ApplicationError
 from core.transitions import is_allowed
@@ -50,7 +50,14 @@ class ProjectTypeForm(forms.ModelForm):
 @admin.register(ProjectType)
 class ProjectTypeAdmin(SoftDeleteAdmin):
     form = ProjectTypeForm
-    list_display = ["code", "name", "category", "sort_order", "is_active", "deleted_at"]
+    list_display = [
+        column("code", limit=32),
+        column("name", limit=40),
+        column("category", limit=20),
+        "sort_order",
+        "is_active",
+        column("deleted_at", relative=True),
+    ]
     list_filter = ["category", "is_active", DeletedListFilter]
     search_fields = ["code", "name", "description"]
     ordering = ["sort_order", "code"]
@@ -76,6 +83,9 @@ class ProjectTypeAdmin(SoftDeleteAdmin):
                 }
             )
         return saved
+
+    class Media:
+        css = {"all": ["projects/task_graph.css"]}
 
     @admin.display(description="task graph (saved template)")
     def task_graph_preview(self, project_type):
@@ -139,16 +149,15 @@ class ProjectAdmin(SoftDeleteAdmin):
     form = ProjectForm
     list_display = [
         "id",
-        "name",
-        "project_type",
+        NAME := column("name", limit=50),
+        column("project_type", "type", limit=24),
         "status",
         "progress",
-        "failed_tasks",
-        "inspiration",
-        "created_at",
-        "deleted_at",
+        column("inspiration", limit=30),
+        column("created_at", relative=True),
+        column("deleted_at", relative=True),
     ]
-    list_display_links = ["id", "name"]
+    list_display_links = ["id", NAME]
     list_filter = [DeletedListFilter, "status", "project_type"]
     search_fields = ["=id", "name", "=project_type"]
     list_select_related = ["inspiration"]
@@ -196,7 +205,11 @@ class ProjectAdmin(SoftDeleteAdmin):
 
     @admin.display(description="done")
     def progress(self, project):
-        return f"{project.completed_tasks} / {project.total_tasks}"
+        done = f"{project.completed_tasks} / {project.total_tasks}"
+        return f"{done}, {project.failed_tasks} failed" if project.failed_tasks else done
+
+    class Media:
+        css = {"all": ["projects/task_graph.css"]}
 
     @admin.display(description="task graph")
     def task_graph(self, project):

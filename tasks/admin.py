@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.html import format_html
 
 from core.actors import Actor
 from core.admin_display import duration_text, relative_time, shortened
@@ -72,8 +73,7 @@ class TaskAdmin(admin.ModelAdmin):
     # Fits 1280 px: long texts shortened (whole in their title), times relative.
     list_display = [
         "id",
-        "project_short",
-        "task_type_short",
+        "task_and_project",
         "status_shown",
         "attempts_shown",
         "worker",
@@ -108,13 +108,13 @@ class TaskAdmin(admin.ModelAdmin):
             return False
         return super().has_change_permission(request)
 
-    @admin.display(description="project", ordering="project__name")
-    def project_short(self, task):
-        return shortened(f"#{task.project_id} {task.project.name}", 22)
-
-    @admin.display(description="task type", ordering="task_type")
-    def task_type_short(self, task):
-        return shortened(task.task_type, 24)
+    @admin.display(description="task · project", ordering="task_type")
+    def task_and_project(self, task):
+        return format_html(
+            "{}<br><small>{}</small>",
+            shortened(task.task_type, 24),
+            shortened(f"#{task.project_id} {task.project.name}", 24),
+        )
 
     @admin.display(description="status", ordering="status")
     def status_shown(self, task):
@@ -132,7 +132,7 @@ class TaskAdmin(admin.ModelAdmin):
     def error(self, task):
         return admin_display.error_excerpt(task, 36)
 
-    @admin.display(description="duration")
+    @admin.display(description="ran")
     def duration(self, task):
         return admin_display.run_duration(task)
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin_display import column
 from webhooks.models import WebhookEvent
 
 
@@ -11,10 +12,10 @@ class WebhookEventAdmin(admin.ModelAdmin):
         "id",
         "endpoint",
         "target_id",
-        "execution_id",
-        "workflow_run",
+        column("execution_id", "execution", limit=20),
+        column("workflow_run", "run", limit=24),
         "status_code",
-        "created_at",
+        column("created_at", relative=True),
     ]
     list_filter = ["endpoint", "status_code"]
     search_fields = ["=target_id", "execution_id"]

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from core.admin_display import column
 from workerconfigs import services
 from workerconfigs.models import TaskConfig, WorkerConfig
 
@@ -8,14 +9,14 @@ from workerconfigs.models import TaskConfig, WorkerConfig
 class WorkerConfigAdmin(admin.ModelAdmin):
     list_display = [
         "id",
-        "config_name",
-        "worker_type",
-        "config_type",
+        NAME := column("config_name", "name", limit=40),
+        column("worker_type", limit=24),
+        column("config_type", limit=24),
         "priority",
         "is_active",
-        "updated_at",
+        column("updated_at", relative=True),
     ]
-    list_display_links = ["id", "config_name"]
+    list_display_links = ["id", NAME]
     list_filter = ["is_active", "worker_type", "config_type"]
     search_fields = ["config_name", "worker_type", "config_type", "description"]
     date_hierarchy = "created_at"
@@ -45,7 +46,14 @@ class WorkerConfigAdmin(admin.ModelAdmin):
 
 @admin.register(TaskConfig)
 class TaskConfigAdmin(admin.ModelAdmin):
-    list_display = ["id", "task_id", "config", "config_priority", "config_active", "updated_at"]
+    list_display = [
+        "id",
+        "task_id",
+        column("config", limit=40),
+        "config_priority",
+        "config_active",
+        column("updated_at", relative=True),
+    ]
     list_select_related = ["config"]
     list_filter = ["config__worker_type", "config__config_type", "config__is_active"]
     search_fields = ["=task__id", "config__config_name", "config__worker_type"]

@@ -35,7 +35,9 @@ def test_durations_show_two_units_at_most():
 def test_a_long_text_is_shortened_with_the_whole_of_it_in_the_title():
     text = "Traceback <b>boom</b>\n" + "x" * 100
     html = shortened(text, 25)
-    assert html.startswith('<span title="Traceback &lt;b&gt;boom&lt;/b&gt;\nxxx')
+    assert html.startswith(
+        '<span style="overflow-wrap:anywhere" title="Traceback &lt;b&gt;boom&lt;/b&gt;\nxxx'
+    )
     assert html.endswith(">Traceback &lt;b&gt;boom&lt;/b&gt; xx…</span>")
-    assert shortened("short", 20) == "<span>short</span>"
+    assert shortened("short", 20) == '<span style="overflow-wrap:anywhere">short</span>'
     assert shortened(None) == "—"

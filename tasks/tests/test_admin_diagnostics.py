@@ -100,9 +100,7 @@ def test_list_actions_still_work_with_the_page_view_only(admin_client, stale):
     assert TaskAttempt.objects.get(task_id=stale.id).outcome == TaskAttempt.Outcome.RELEASED
 
 
-def test_the_projects_task_inline_shows_error_attempts_duration_and_the_marker(
-    admin_client, stale
-):
+def test_the_projects_task_inline_shows_error_attempts_duration_and_the_marker(admin_client, stale):
     Task.objects.filter(id=stale.id).update(error_message="quota refused")
     project = Project.objects.get(id=stale.project_id)
     html = admin_client.get(
