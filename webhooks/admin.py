@@ -17,6 +17,7 @@ class WebhookEventAdmin(admin.ModelAdmin):
         "status_code",
         column("created_at", relative=True),
     ]
+    list_select_related = ["workflow_run"]  # the "run" column, without a query per row
     list_filter = ["endpoint", "status_code"]
     search_fields = ["=target_id", "execution_id"]
     date_hierarchy = "created_at"

@@ -109,3 +109,34 @@ def test_the_projects_task_inline_shows_error_attempts_duration_and_the_marker(a
     assert "lease expired 7 min ago" in html
     assert "1/3" in html and "quota refused" in html and "gpu-7" in html
     assert "7 min" in html  # running for 7 minutes and more
+
+
+def test_the_list_and_a_page_run_a_constant_number_of_queries(
+    admin_client, worker_api, create_task
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counted(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(url).status_code == 200
+        return len(queries)
+
+    def work(n):
+        for _ in range(n):
+            create_task(max_attempts=3)
+        for claimed in ok(claim(worker_api, "video_generation", max_tasks=n, worker_id="w")):
+            ok(report(worker_api, claimed, status="failed", error_message="boom"))
+
+    work(2)
+    first = Task.objects.order_by("id").first()
+    list_url = reverse("admin:tasks_task_changelist")
+    page_url = reverse("admin:tasks_task_change", args=[first.id])
+    small = (counted(list_url), counted(page_url))
+    work(20)
+    Task.objects.update(available_at=timezone.now())
+    ok(claim(worker_api, "video_generation", max_tasks=30, worker_id="w2"))  # second attempts
+    assert counted(list_url) == small[0]
+    # The page shows more attempts now in as many queries (one fewer once the content
+    # types are cached), never one per attempt.
+    assert counted(page_url) <= small[1]
