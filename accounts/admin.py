@@ -10,6 +10,7 @@ from accounts.crypto import (
     fingerprint_credentials,
 )
 from accounts.models import PlatformAccount
+from core.admin_display import column
 from core.admin_forms import ConsoleJSONField
 from core.admin_record_actions import Outcome, RecordAction, RecordActionsAdmin, admin_link
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
@@ -50,15 +51,13 @@ class PlatformAccountAdmin(RecordActionsAdmin, SoftDeleteAdmin):
     list_display = [
         "id",
         "platform",
-        "name",
-        "status",
+        NAME := column("name", limit=40),
+        "status_and_availability",
         "usage",
-        "remaining",
-        "available",
-        "last_used_at",
-        "deleted_at",
+        column("last_used_at", "last used", relative=True),
+        column("deleted_at", relative=True),
     ]
-    list_display_links = ["id", "name"]
+    list_display_links = ["id", NAME]
     list_filter = [DeletedListFilter, "platform", "status", QuotaListFilter]
     search_fields = ["name", "=platform"]
     date_hierarchy = "created_at"
@@ -91,7 +90,18 @@ class PlatformAccountAdmin(RecordActionsAdmin, SoftDeleteAdmin):
 
     @admin.display(description="used / limit")
     def usage(self, account):
-        return f"{account.effective_used_today} / {account.daily_limit}"
+        return (
+            f"{account.effective_used_today} / {account.daily_limit}, "
+            f"{account.remaining_quota} left"
+        )
+
+    @admin.display(description="status", ordering="status")
+    def status_and_availability(self, account):
+        if account.is_available:
+            return account.status
+        if account.status != PlatformAccount.Status.ACTIVE:
+            return account.status
+        return format_html('{} <strong style="color:#ba2121">· exhausted</strong>', account.status)
 
     @admin.display(description="remaining")
     def remaining(self, account):

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.html import format_html
 
 from assets import services
 from assets.models import DUPLICATE_FILE_HASH_MESSAGE, Asset
+from core.admin_display import column, shortened
 from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
 from core.exceptions import ApplicationError
 
@@ -24,16 +26,15 @@ EDITABLE_FIELDS = [
 class AssetAdmin(SoftDeleteAdmin):
     list_display = [
         "id",
-        "name",
-        "asset_type",
-        "status",
-        "visibility",
-        "source",
-        "duration_seconds",
-        "created_at",
-        "deleted_at",
+        NAME := column("name", limit=50),
+        column("asset_type", "type"),
+        "status_and_visibility",
+        column("source", limit=16),
+        column("duration_seconds", "seconds"),
+        column("created_at", relative=True),
+        column("deleted_at", relative=True),
     ]
-    list_display_links = ["id", "name"]
+    list_display_links = ["id", NAME]
     list_filter = [DeletedListFilter, "asset_type", "status", "visibility", "source"]
     search_fields = ["name", "description", "storage_path", "original_filename", "=file_hash"]
     date_hierarchy = "created_at"
@@ -76,6 +77,10 @@ class AssetAdmin(SoftDeleteAdmin):
             "Nothing is cascaded: projects that name it as their output asset keep the link; "
             "its file_hash is free for a new asset."
         ]
+
+    @admin.display(description="status", ordering="status")
+    def status_and_visibility(self, asset):
+        return format_html("{}<br><small>{}</small>", shortened(asset.status, 20), asset.visibility)
 
     def delete_row(self, asset):
         services.asset_delete(asset=asset)

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from core import admin_api_clients  # noqa: F401  (registers the API clients' admin)
 from core.admin_audit import AuditHistoryAdmin
+from core.admin_display import column, shortened
 from core.admin_filters import PendingTooLongListFilter
 from core.admin_record_actions import (
     Outcome,
@@ -33,13 +34,11 @@ class WorkflowRunAdmin(RecordActionsAdmin, AuditHistoryAdmin):
     list_display = [
         "id",
         "kind",
-        "target_type",
-        "target_id",
-        "state",
-        "http_status",
+        "target",
+        "state_and_http_status",
         "attempts",
-        "execution_id",
-        "created_at",
+        column("execution_id", "execution", limit=20),
+        column("created_at", relative=True),
     ]
     list_filter = ["kind", "state", PendingTooLongListFilter, "target_type"]
     search_fields = ["=id", "=target_id", "execution_id", "url", "error"]
@@ -54,6 +53,14 @@ class WorkflowRunAdmin(RecordActionsAdmin, AuditHistoryAdmin):
             confirmation="The same payload (the same runId) is sent to {obj.url} again.",
         ),
     ]
+
+    @admin.display(description="target", ordering="target_id")
+    def target(self, run):
+        return shortened(f"{run.target_type} #{run.target_id}", 24)
+
+    @admin.display(description="state", ordering="state")
+    def state_and_http_status(self, run):
+        return f"{run.state} ({run.http_status})" if run.http_status else run.state
 
     def has_add_permission(self, request):
         return False
@@ -97,7 +104,15 @@ class WorkflowRunAdmin(RecordActionsAdmin, AuditHistoryAdmin):
 class IdempotencyRecordAdmin(admin.ModelAdmin):
     """Read-only; deleting a record frees its key before the window ends."""
 
-    list_display = ["id", "user", "method", "path", "key", "response_status", "created_at"]
+    list_display = [
+        "id",
+        column("user", limit=20),
+        "method",
+        column("path", limit=32),
+        column("key", limit=24),
+        column("response_status", "status"),
+        column("created_at", relative=True),
+    ]
     list_filter = ["method", "path", "response_status"]
     list_select_related = ["user"]
     search_fields = ["key", "=user__username"]

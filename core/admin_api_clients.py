@@ -7,6 +7,7 @@ from django.db.models import Count
 from knox.models import AuthToken
 from rest_framework.authtoken.models import TokenProxy
 
+from core.admin_display import column, shortened
 from core.admin_forms import ConsoleFormAdmin, refusals_as_form_errors
 from core.models import ApiClient
 from core.roles import API_ROLE_CHOICES, DEFAULT_API_ROLE
@@ -37,7 +38,7 @@ class ApiClientAddForm(forms.ModelForm):
 
 @admin.register(ApiClient)
 class ApiClientAdmin(ConsoleFormAdmin):
-    list_display = ["name", "role", "token_count", "created_at"]
+    list_display = ["name", "role", "token_count", column("created_at", relative=True)]
     list_filter = ["role"]
     search_fields = ["user__username"]
     ordering = ["user__username"]
@@ -66,7 +67,7 @@ class ApiClientAdmin(ConsoleFormAdmin):
 
     @admin.display(description="name", ordering="user__username")
     def name(self, obj):
-        return obj.user.username
+        return shortened(obj.user.username, 40)
 
     @admin.display(description="name")
     def name_shown(self, obj):

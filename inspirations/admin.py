@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from core.admin_display import column
 from core.admin_forms import stored_value_choice_field
 from core.admin_record_actions import (
     Outcome,
@@ -97,15 +98,15 @@ class InspirationAdmin(RecordActionsAdmin, SoftDeleteAdmin):
     form = InspirationForm
     list_display = [
         "id",
-        "title",
+        TITLE := column("title", limit=60),
         "status",
-        "project_type_code",
-        "source",
+        column("project_type_code", "type", limit=24),
+        column("source", limit=16),
         "score",
-        "created_at",
-        "deleted_at",
+        column("created_at", relative=True),
+        column("deleted_at", relative=True),
     ]
-    list_display_links = ["id", "title"]
+    list_display_links = ["id", TITLE]
     list_filter = [DeletedListFilter, "status", "project_type_code", "source"]
     search_fields = ["title", "description", "review_notes", "=project_type_code"]
     date_hierarchy = "created_at"

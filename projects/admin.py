@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
+from core.admin_display import column, shortened
 from core.admin_record_actions import (
     Outcome,
     RecordAction,
@@ -13,7 +14,8 @@ from core.admin_soft_delete import DeletedListFilter, SoftDeleteAdmin
 from core.models import WorkflowRun
 from projects import services
 from projects.models import Project, ProjectType
-from projects.task_graph_html import task_graph_html
+from projects.task_graph_svg import task_graph_svg, template_graph_svg
+from tasks import admin_display as task_display
 from tasks.models import Task, TaskDependency
 
 # Rows listed by name on a delete confirmation page; the rest are counted.
@@ -45,14 +47,21 @@ class ProjectTypeForm(forms.ModelForm):
 @admin.register(ProjectType)
 class ProjectTypeAdmin(SoftDeleteAdmin):
     form = ProjectTypeForm
-    list_display = ["code", "name", "category", "sort_order", "is_active", "deleted_at"]
+    list_display = [
+        column("code", limit=32),
+        column("name", limit=40),
+        column("category", limit=20),
+        "sort_order",
+        "is_active",
+        column("deleted_at", relative=True),
+    ]
     list_filter = ["category", "is_active", DeletedListFilter]
     search_fields = ["code", "name", "description"]
     ordering = ["sort_order", "code"]
 
     def get_readonly_fields(self, request, obj=None):
         # The code is the type's key in URLs and in its projects: fixed once created.
-        readonly = ["code"] if obj is not None else []
+        readonly = ["code", "task_graph_preview"] if obj is not None else []
         if not request.user.has_perm(services.SET_WORKFLOW_URLS):
             readonly += ProjectType.WORKFLOW_URL_FIELDS
         return readonly
@@ -71,6 +80,13 @@ class ProjectTypeAdmin(SoftDeleteAdmin):
                 }
             )
         return saved
+
+    class Media:
+        css = {"all": ["projects/task_graph.css"]}
+
+    @admin.display(description="task graph (saved template)")
+    def task_graph_preview(self, project_type):
+        return template_graph_svg(project_type.task_template)
 
     def delete_row(self, obj) -> None:
         services.project_type_delete(project_type=obj)
@@ -95,7 +111,7 @@ class ProjectForm(forms.ModelForm):
 
 class TaskInline(admin.TabularInline):
     model = Task
-    fields = ["id", "task_type", "status", "attempts", "worker_id", "commit_id", "updated_at"]
+    fields = ["id", "task_type", "status_shown", "attempts_shown", "worker", "error", "duration"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -103,6 +119,26 @@ class TaskInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="status")
+    def status_shown(self, task):
+        return task_display.status_with_lease(task)
+
+    @admin.display(description="attempts")
+    def attempts_shown(self, task):
+        return task_display.attempts_text(task)
+
+    @admin.display(description="worker")
+    def worker(self, task):
+        return shortened(task.worker_id, 18)
+
+    @admin.display(description="error")
+    def error(self, task):
+        return task_display.error_excerpt(task, 48)
+
+    @admin.display(description="duration")
+    def duration(self, task):
+        return task_display.run_duration(task)
 
 
 def _live_refusal(project: Project) -> str | None:
@@ -118,16 +154,15 @@ class ProjectAdmin(RecordActionsAdmin, SoftDeleteAdmin):
     form = ProjectForm
     list_display = [
         "id",
-        "name",
-        "project_type",
+        NAME := column("name", limit=50),
+        column("project_type", "type", limit=24),
         "status",
         "progress",
-        "failed_tasks",
-        "inspiration",
-        "created_at",
-        "deleted_at",
+        column("inspiration", limit=30),
+        column("created_at", relative=True),
+        column("deleted_at", relative=True),
     ]
-    list_display_links = ["id", "name"]
+    list_display_links = ["id", NAME]
     list_filter = [DeletedListFilter, "status", "project_type"]
     search_fields = ["=id", "name", "=project_type"]
     list_select_related = ["inspiration"]
@@ -209,7 +244,11 @@ class ProjectAdmin(RecordActionsAdmin, SoftDeleteAdmin):
 
     @admin.display(description="done")
     def progress(self, project):
-        return f"{project.completed_tasks} / {project.total_tasks}"
+        done = f"{project.completed_tasks} / {project.total_tasks}"
+        return f"{done}, {project.failed_tasks} failed" if project.failed_tasks else done
+
+    class Media:
+        css = {"all": ["projects/task_graph.css"]}
 
     @admin.display(description="task graph")
     def task_graph(self, project):
@@ -219,7 +258,7 @@ class ProjectAdmin(RecordActionsAdmin, SoftDeleteAdmin):
                 "task_id", "depends_on_id"
             )
         )
-        return task_graph_html(tasks, edges)
+        return task_graph_svg(tasks, edges)
 
     def save_row(self, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in form.changed_data}

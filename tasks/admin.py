@@ -4,6 +4,7 @@ from django.utils.html import format_html
 
 from core.actors import Actor
 from core.admin_audit import AuditHistoryAdmin
+from core.admin_display import duration_text, relative_time, shortened
 from core.admin_record_actions import (
     Outcome,
     RecordAction,
@@ -13,9 +14,10 @@ from core.admin_record_actions import (
 )
 from core.admin_soft_delete import DeletedListFilter
 from core.transitions import is_allowed
+from tasks import admin_display
 from tasks.admin_filters import LeaseListFilter, ReadyListFilter, RecentFailureListFilter
 from tasks.claims import task_release
-from tasks.models import Task, TaskDependency
+from tasks.models import Task, TaskAttempt, TaskDependency
 from tasks.services import task_fail, task_update
 
 
@@ -64,23 +66,57 @@ def _fail_refusal(task: Task) -> str | None:
     return None
 
 
+class AttemptInline(admin.TabularInline):
+    """Each lease of the task, oldest first: who ran it, when, how long, how it ended."""
+
+    model = TaskAttempt
+    fields = ["number", "worker", "claimed", "finished", "duration", "outcome", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "attempts"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="worker")
+    def worker(self, attempt):
+        return attempt.worker_id or "—"
+
+    @admin.display(description="claimed")
+    def claimed(self, attempt):
+        return relative_time(attempt.claimed_at)
+
+    @admin.display(description="finished")
+    def finished(self, attempt):
+        return relative_time(attempt.finished_at) if attempt.finished_at else "running"
+
+    @admin.display(description="duration")
+    def duration(self, attempt):
+        return duration_text(attempt.duration)
+
+    @admin.display(description="error")
+    def error(self, attempt):
+        return shortened(attempt.error_message, 80)
+
+
 @admin.register(Task)
 class TaskAdmin(RecordActionsAdmin, AuditHistoryAdmin):
     """Tasks change through their services only: the admin reads, retries and releases."""
 
+    # Fits 1280 px: long texts shortened (whole in their title), times relative.
     list_display = [
         "id",
-        "project",
-        "task_type",
-        "status",
-        "priority",
-        "attempts",
-        "max_attempts",
-        "platform",
-        "worker_id",
-        "lease_expires_at",
-        "commit_id",
-        "updated_at",
+        "task_and_project",
+        "status_shown",
+        "attempts_shown",
+        "worker",
+        "error",
+        "duration",
+        "updated",
     ]
     list_filter = [
         DeletedListFilter,
@@ -94,7 +130,7 @@ class TaskAdmin(RecordActionsAdmin, AuditHistoryAdmin):
     search_fields = ["=id", "=commit_id", "task_type", "worker_id", "project__name"]
     list_select_related = ["project"]
     date_hierarchy = "created_at"
-    inlines = [DependencyInline]
+    inlines = [DependencyInline, AttemptInline]
     actions = ["retry", "release"]
     record_actions = [
         RecordAction(
@@ -132,7 +168,53 @@ class TaskAdmin(RecordActionsAdmin, AuditHistoryAdmin):
     exclude = ["lease_token"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Task._meta.fields if field.name not in self.exclude]
+        fields = [field.name for field in Task._meta.fields if field.name not in self.exclude]
+        # The lease's state (expired or not, relative) beside its deadline; the run's length.
+        at = fields.index("lease_expires_at") + 1
+        return [*fields[:at], "lease_state", "duration", *fields[at:]]
+
+    def has_change_permission(self, request, obj=None):
+        # A task's page is for reading (no Save): tasks change through their services only.
+        # Without an object, the list actions keep the "change" permission they ask for.
+        if obj is not None:
+            return False
+        return super().has_change_permission(request)
+
+    @admin.display(description="task · project", ordering="task_type")
+    def task_and_project(self, task):
+        return format_html(
+            "{}<br><small>{}</small>",
+            shortened(task.task_type, 24),
+            shortened(f"#{task.project_id} {task.project.name}", 24),
+        )
+
+    @admin.display(description="status", ordering="status")
+    def status_shown(self, task):
+        return admin_display.status_with_lease(task)
+
+    @admin.display(description="attempts", ordering="attempts")
+    def attempts_shown(self, task):
+        return admin_display.attempts_text(task)
+
+    @admin.display(description="worker", ordering="worker_id")
+    def worker(self, task):
+        return shortened(task.worker_id, 18)
+
+    @admin.display(description="error")
+    def error(self, task):
+        return admin_display.error_excerpt(task, 36)
+
+    @admin.display(description="ran")
+    def duration(self, task):
+        return admin_display.run_duration(task)
+
+    @admin.display(description="lease")
+    def lease_state(self, task):
+        return admin_display.lease_state(task)
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, task):
+        return relative_time(task.updated_at)
 
     def has_add_permission(self, request):
         return False

@@ -30,13 +30,14 @@ from core import audit
 from core.actors import Actor
 from core.exceptions import ApplicationError
 from projects.models import Project
+from tasks.attempts import LEASE_EXPIRED_MESSAGE, attempts_close, attempts_open
 from tasks.bookkeeping import (
     _apply_counter_deltas,
     check_lease,
     sync_project_statuses,
     task_entry,
 )
-from tasks.models import Task, TaskDependency
+from tasks.models import Task, TaskAttempt, TaskDependency
 from workerconfigs.services import tasks_merged_configs
 
 Status = Task.Status
@@ -149,6 +150,14 @@ def tasks_claim(
         audit.record_many(entries)
         return []
 
+    # Leases taken over from silent workers end here (before the UPDATE replaces them).
+    attempts_close(
+        [t.id for t in picked if t.status == Status.PROCESSING],
+        outcome=TaskAttempt.Outcome.LEASE_EXPIRED,
+        now=now,
+        error_message=LEASE_EXPIRED_MESSAGE,
+        at_lease_expiry=True,
+    )
     token = secrets.token_hex(16)
     deadline = lease_deadline(now, lease_seconds)
     bindings = {t.id: t.platform_account_id for t in picked if t.platform_account_id}
@@ -190,6 +199,7 @@ def tasks_claim(
         task.attempts += 1
         task.worker_id, task.lease_token, task.lease_expires_at = worker_id, token, deadline
         task.lease_holder_id = actor.user_id
+    attempts_open(picked, now=now)
     return picked
 
 
@@ -271,10 +281,17 @@ LEASE_EXPIRED_FOR_GOOD = "Lease expired on the last attempt; the worker did not 
 
 
 def _fail_for_good(tasks: list[Task], now) -> list:
+    attempts_close(
+        [t.id for t in tasks],
+        outcome=TaskAttempt.Outcome.LEASE_EXPIRED,
+        now=now,
+        error_message=LEASE_EXPIRED_MESSAGE,
+        at_lease_expiry=True,
+    )
+    # worker_id stays: the last worker is what an operator looks for on a failed task.
     Task.objects.filter(id__in=[t.id for t in tasks]).update(
         status=Status.FAILED,
         error_message=Value(LEASE_EXPIRED_FOR_GOOD),
-        worker_id=None,
         lease_expires_at=None,
         updated_at=now,
     )
@@ -441,17 +458,28 @@ def task_release(*, task_id: int, actor: Actor, lease_token: str | None = None) 
         reason=f"worker {task.worker_id or 'unnamed'}; the attempt is not counted",
         actor=actor,
     )
-    audit.record_many([released, *_back_to_queue([task], now, refund_attempt=True)])
+    requeued = _back_to_queue([task], now, outcome=TaskAttempt.Outcome.RELEASED)
+    audit.record_many([released, *requeued])
     return Task.objects.with_dependency_ids().get(id=task.id)
 
 
-def _back_to_queue(tasks: list[Task], now, *, refund_attempt: bool) -> list:
-    """Pending again at once; returns the projects' status changes (unsaved entries)."""
+def _back_to_queue(tasks: list[Task], now, *, outcome: str) -> list:
+    """Pending again at once (a released attempt is not counted, an expired one is); returns
+    the projects' status changes (unsaved entries)."""
+    refund_attempt = outcome == TaskAttempt.Outcome.RELEASED
+    expired = outcome == TaskAttempt.Outcome.LEASE_EXPIRED
+    attempts_close(
+        [t.id for t in tasks],
+        outcome=outcome,
+        now=now,
+        error_message=LEASE_EXPIRED_MESSAGE if expired else None,
+        at_lease_expiry=expired,
+    )
+    # worker_id stays (the last worker, for people), until the next claim names its own.
     Task.objects.filter(id__in=[t.id for t in tasks]).update(
         status=Status.PENDING,
         # Never below 0: a task put in processing by an edit, not a claim, counted no attempt.
         attempts=Greatest(F("attempts") - 1, 0) if refund_attempt else F("attempts"),
-        worker_id=None,
         lease_expires_at=None,
         started_at=None,
         available_at=now,
@@ -481,7 +509,7 @@ def tasks_reclaim_expired(*, limit: int = 10_000) -> dict[str, int]:
             )
             for task in retry
         ]
-        entries += _back_to_queue(retry, now, refund_attempt=False)
+        entries += _back_to_queue(retry, now, outcome=TaskAttempt.Outcome.LEASE_EXPIRED)
     audit.record_many(entries)
     return {"requeued": len(retry), "failed": len(expired) - len(retry)}
 

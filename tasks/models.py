@@ -178,3 +178,47 @@ class TaskDependency(models.Model):
 
     def __str__(self):
         return f"{self.task_id} after {self.depends_on_id}"
+
+
+class TaskAttempt(models.Model):
+    """One lease of a task: who claimed it, when, and how the lease ended.
+
+    Opened by the claim (one row per task claimed); closed when the lease ends, whichever way
+    it ends. `number` is the task's attempt counter at the claim: a released attempt is not
+    counted, so the claim after a release carries the same number again.
+    """
+
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed"
+        FAILED = "failed"  # reported failed (retried later if attempts are left)
+        RELEASED = "released"  # given back unrun by its worker or an operator
+        LEASE_EXPIRED = "lease_expired", "lease expired"  # the worker went silent
+        REQUEUED = "requeued"  # moved back to the queue by an edit or a project regenerate
+        DELETED = "deleted"  # the task (or its project) was deleted while it ran
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attempt_records")
+    number = models.PositiveIntegerField()
+    worker_id = models.CharField(max_length=255, null=True, blank=True)
+    lease_holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, null=True, blank=True)
+    error_message = models.TextField(null=True, blank=True)
+
+    class Meta:
+        # The foreign key's index serves both the task page and the closing UPDATE (a task
+        # has a handful of attempts); no other index, so the claim's INSERT stays cheap.
+        ordering = ["task_id", "claimed_at", "id"]
+
+    def __str__(self):
+        return f"task #{self.task_id} attempt {self.number}"
+
+    @property
+    def duration(self):
+        return self.finished_at - self.claimed_at if self.finished_at else None

@@ -20,10 +20,12 @@ from django.utils import timezone
 from accounts.models import PlatformAccount
 from core import audit
 from core.actors import Actor
+from core.dag import CycleError, topological_order
 from core.exceptions import ApplicationError
 from core.roles import Role
 from core.transitions import check_transition
 from projects.models import Project
+from tasks.attempts import attempts_close
 from tasks.bookkeeping import (
     _apply_counter_deltas,
     _counted,
@@ -33,7 +35,7 @@ from tasks.bookkeeping import (
     task_entry,
 )
 from tasks.claims import lease_deadline, tasks_claim
-from tasks.models import Task, TaskDependency, dependency_ids_prefetch
+from tasks.models import Task, TaskAttempt, TaskDependency, dependency_ids_prefetch
 
 Status = Task.Status
 
@@ -245,27 +247,17 @@ def _topological_order(specs: Sequence[TaskSpec], by_key: dict[str, int]) -> lis
 
     Existing tasks never depend on new ones, so a cycle can only run through the request.
     """
-    dependents: dict[int, list[int]] = defaultdict(list)
-    missing = [0] * len(specs)
-    for index, spec in enumerate(specs):
-        for dep in set(spec.dependencies):
-            if isinstance(dep, str):
-                dependents[by_key[dep]].append(index)
-                missing[index] += 1
-    ready = [index for index, count in enumerate(missing) if count == 0]
-    order = []
-    while ready:
-        index = ready.pop()
-        order.append(index)
-        for dependent in dependents[index]:
-            missing[dependent] -= 1
-            if missing[dependent] == 0:
-                ready.append(dependent)
-    if len(order) < len(specs):
-        stuck = [index for index, count in enumerate(missing) if count]
-        keys = ", ".join(repr(specs[index].key) for index in stuck)
-        raise specs[stuck[0]].error("dependencies", f"Dependency cycle among tasks {keys}.")
-    return order
+    parents = {
+        index: [by_key[dep] for dep in spec.dependencies if isinstance(dep, str)]
+        for index, spec in enumerate(specs)
+    }
+    try:
+        return topological_order(range(len(specs)), parents)
+    except CycleError as exc:
+        keys = ", ".join(repr(specs[index].key) for index in exc.stuck)
+        raise specs[exc.stuck[0]].error(
+            "dependencies", f"Dependency cycle among tasks {keys}."
+        ) from None
 
 
 # --- claims ---------------------------------------------------------------------------------
@@ -422,7 +414,7 @@ def _update_locked_tasks(
         blocked = _ids_with_unfinished_dependencies([t.id for t in tasks])
 
     deltas: dict[int, Counter] = defaultdict(Counter)
-    newly_completed, no_longer_completed = [], []
+    newly_completed, no_longer_completed, lease_ended = [], [], []
     fields = {"updated_at", *changes}
     entries = []
     for task in tasks:
@@ -459,8 +451,17 @@ def _update_locked_tasks(
             newly_completed.append(task.id)
         elif old == Status.COMPLETED:
             no_longer_completed.append(task.id)
+        if old == Status.PROCESSING:
+            lease_ended.append(task.id)
 
     Task.objects.bulk_update(tasks, sorted(fields))
+    # After the tasks' UPDATE: a failed attempt keeps the error message the report wrote.
+    attempts_close(
+        lease_ended,
+        outcome=_attempt_outcome(status),
+        now=now,
+        error_from_task=status == Status.FAILED,
+    )
     _promote_dependents(newly_completed, now)
     _demote_dependents(no_longer_completed, now)
     _apply_counter_deltas(deltas)
@@ -485,6 +486,15 @@ def _change_entry(task: Task, old: str, new: str, requested: str | None, changes
     return task_entry(task, action, old, new, reason=reason, changes=changes, actor=actor)
 
 
+def _attempt_outcome(status: str) -> str:
+    """How a lease ended by a report or an edit asking for this status."""
+    if status == Status.COMPLETED:
+        return TaskAttempt.Outcome.COMPLETED
+    if status == Status.FAILED:
+        return TaskAttempt.Outcome.FAILED
+    return TaskAttempt.Outcome.REQUEUED
+
+
 def _stamp(task: Task, new: str, now, fields: set[str], actor: Actor | None) -> None:
     """The timestamps and lease that follow from entering a status."""
     if new == Status.PROCESSING:
@@ -493,10 +503,10 @@ def _stamp(task: Task, new: str, now, fields: set[str], actor: Actor | None) -> 
         _lease_to(task, actor, now)
         fields.update({"worker_id", "lease_token", "lease_holder", "lease_expires_at"})
     else:
-        # The lease ends; lease_token stays, so a repeated report of this attempt is known.
-        task.worker_id = None
+        # The lease ends; lease_token stays, so a repeated report of this attempt is known,
+        # and worker_id stays, so that people can tell which worker completed or failed it.
         task.lease_expires_at = None
-        fields.update({"worker_id", "lease_expires_at"})
+        fields.add("lease_expires_at")
     if new == Status.COMPLETED:
         task.completed_at = now
         fields.add("completed_at")
@@ -617,6 +627,8 @@ def task_delete(*, task_id: int) -> None:
             data={"dependent_task_ids": dependents},
         )
     now = timezone.now()
+    if task.status == Status.PROCESSING:
+        attempts_close([task.id], outcome=TaskAttempt.Outcome.DELETED, now=now)
     Task.objects.filter(id=task.id).update(deleted_at=now, updated_at=now)
     delta = Counter(total_tasks=-1)
     delta.subtract(_counted(task.status))
@@ -632,6 +644,11 @@ def tasks_requeue_project(project: Project) -> None:
     """Put every task of the project back to its start: roots pending, the rest waiting."""
     now = timezone.now()
     tasks = Task.objects.filter(project=project)
+    attempts_close(
+        tasks.filter(status=Status.PROCESSING).values("id"),
+        outcome=TaskAttempt.Outcome.REQUEUED,
+        now=now,
+    )
     has_dependencies = Exists(TaskDependency.objects.filter(task_id=OuterRef("pk")))
     start = Case(When(has_dependencies, then=Value(Status.WAITING)), default=Value(Status.PENDING))
     before = list(tasks.annotate(start=start).values_list("id", "task_type", "status", "start"))
@@ -639,6 +656,7 @@ def tasks_requeue_project(project: Project) -> None:
         status=start,
         task_output=None,
         error_message=None,
+        # A new run from scratch: the last run's worker and counts stay on its attempts.
         attempts=0,
         worker_id=None,
         # A new run: a worker of the old one holds a token that no longer matches.

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin_display import column
 from webhooks.models import WebhookEvent
 
 
@@ -11,11 +12,12 @@ class WebhookEventAdmin(admin.ModelAdmin):
         "id",
         "endpoint",
         "target_id",
-        "execution_id",
-        "workflow_run",
+        column("execution_id", "execution", limit=20),
+        column("workflow_run", "run", limit=24),
         "status_code",
-        "created_at",
+        column("created_at", relative=True),
     ]
+    list_select_related = ["workflow_run"]  # the "run" column, without a query per row
     list_filter = ["endpoint", "status_code"]
     search_fields = ["=target_id", "execution_id"]
     date_hierarchy = "created_at"

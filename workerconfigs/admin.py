@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from core.admin_display import column
 from core.admin_forms import ConsoleFormAdmin
 from core.admin_soft_delete import ServiceDeleteAdmin
 from workerconfigs import services
@@ -12,14 +13,14 @@ class WorkerConfigAdmin(ServiceDeleteAdmin):
 
     list_display = [
         "id",
-        "config_name",
-        "worker_type",
-        "config_type",
+        NAME := column("config_name", "name", limit=40),
+        column("worker_type", limit=24),
+        column("config_type", limit=24),
         "priority",
         "is_active",
-        "updated_at",
+        column("updated_at", relative=True),
     ]
-    list_display_links = ["id", "config_name"]
+    list_display_links = ["id", NAME]
     list_filter = ["is_active", "worker_type", "config_type"]
     search_fields = ["config_name", "worker_type", "config_type", "description"]
     date_hierarchy = "created_at"
@@ -86,7 +87,14 @@ class WorkerConfigAdmin(ServiceDeleteAdmin):
 class TaskConfigAdmin(ConsoleFormAdmin):
     """A link is made and changed by the assign service; there is no unassign, so no delete."""
 
-    list_display = ["id", "task_id", "config", "config_priority", "config_active", "updated_at"]
+    list_display = [
+        "id",
+        "task_id",
+        column("config", limit=40),
+        "config_priority",
+        "config_active",
+        column("updated_at", relative=True),
+    ]
     list_select_related = ["config"]
     list_filter = ["config__worker_type", "config__config_type", "config__is_active"]
     search_fields = ["=task__id", "config__config_name", "config__worker_type"]

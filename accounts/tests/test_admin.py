@@ -15,8 +15,15 @@ def test_changelist_shows_usage_and_availability(admin_client, make_account):
     make_account(name="busy_one", daily_limit=100, used_today=25)
     page = admin_client.get(CHANGELIST).content.decode()
     assert "busy_one" in page
-    assert "25 / 100" in page
-    assert "icon-yes" in page  # is_available as a boolean icon
+    assert "25 / 100, 75 left" in page
+    assert "exhausted" not in page
+
+
+def test_changelist_marks_an_exhausted_account(admin_client, make_account):
+    make_account(name="spent_one", daily_limit=10, used_today=10)
+    page = admin_client.get(CHANGELIST).content.decode()
+    assert "10 / 10, 0 left" in page
+    assert "· exhausted" in page
 
 
 def test_changelist_counts_yesterday_as_zero(admin_client, make_account):

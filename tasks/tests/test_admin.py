@@ -73,7 +73,7 @@ def test_release_gives_processing_tasks_back(admin_client, graph):
         ("warning", f"Skipped by “Release”: #{child.id} is waiting, not processing."),
     ]
     root.refresh_from_db()
-    assert (root.status, root.worker_id) == (Task.Status.PENDING, None)
+    assert (root.status, root.worker_id) == (Task.Status.PENDING, "w1")
 
 
 def test_tasks_cannot_be_added_or_deleted_here(admin_client, graph):

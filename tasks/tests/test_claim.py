@@ -105,11 +105,11 @@ def test_claim_runs_a_constant_number_of_queries(
     for _ in range(3):
         create_task()
     # token (2: knox's token with its user, the client's role), savepoint, select for
-    # update, update task, start project, the audit trail's one INSERT (was 9 before the
-    # trail), the payload (dependency outputs, configs), release
-    with django_assert_num_queries(10):
+    # update, update task, start project, open the attempt and the audit trail's entry (one
+    # INSERT each, issue 10: was 9), the payload (dependency outputs, configs), release
+    with django_assert_num_queries(11):
         ok(claim(worker_api, "video_generation"))
     for _ in range(50):
         create_task()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         ok(claim(worker_api, "video_generation"))

@@ -17,7 +17,8 @@ def test_contract_patch_example(api, create_task):
     assert data["task_output"] == {}
     assert data["error_message"] == "string"
     assert data["completed_at"] is not None
-    assert data["worker_id"] is None
+    # The lease ended; its worker's name stays, to tell who completed it.
+    assert data["worker_id"] == "test-client"
 
 
 def test_contract_update_by_commit_id_example(api, create_task):

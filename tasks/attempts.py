@@ -1,0 +1,61 @@
+"""The record of each lease (`TaskAttempt`): opened by the claim, closed when the lease ends.
+
+Both sit on the hot path (the claim and the report), so each is one statement whatever the
+number of tasks: a bulk INSERT, and one UPDATE of the open rows.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from tasks.models import Task, TaskAttempt
+
+Outcome = TaskAttempt.Outcome
+
+# Why a lease that ran out ended, on the attempt (the task says what became of it).
+LEASE_EXPIRED_MESSAGE = "Lease expired; the worker did not report."
+
+
+def attempts_open(tasks: Iterable[Task], *, now) -> None:
+    """One open attempt per claimed task, as the claim wrote it (one INSERT)."""
+    TaskAttempt.objects.bulk_create(
+        [
+            TaskAttempt(
+                task_id=task.id,
+                number=task.attempts,
+                worker_id=task.worker_id,
+                lease_holder_id=task.lease_holder_id,
+                claimed_at=now,
+            )
+            for task in tasks
+        ]
+    )
+
+
+def attempts_close(
+    task_ids: Iterable[int] | QuerySet,
+    *,
+    outcome: str,
+    now,
+    error_message: str | None = None,
+    error_from_task: bool = False,
+    at_lease_expiry: bool = False,
+) -> None:
+    """Close the open attempt of each of these tasks (one UPDATE; none open, nothing done).
+
+    `error_from_task` copies each task's `error_message` as written by the same transaction
+    (a report's message); `at_lease_expiry` dates the end at the lease's expiry, not at the
+    moment it was noticed — so call it before the tasks' own UPDATE clears the lease.
+    """
+    if not isinstance(task_ids, QuerySet):
+        task_ids = list(task_ids)
+        if not task_ids:
+            return
+    task = Task.all_objects.filter(id=OuterRef("task_id"))
+    changes = {"outcome": outcome, "finished_at": now, "error_message": error_message}
+    if error_from_task:
+        changes["error_message"] = Subquery(task.values("error_message")[:1])
+    if at_lease_expiry:
+        changes["finished_at"] = Coalesce(Subquery(task.values("lease_expires_at")[:1]), Value(now))
+    TaskAttempt.objects.filter(task_id__in=task_ids, finished_at__isnull=True).update(**changes)
