@@ -158,12 +158,13 @@ def test_a_batch_claim_opens_its_attempts_in_one_insert(create_task, django_asse
     for _ in range(20):
         create_task()
     actor = worker_actor()
-    with django_assert_num_queries(4) as queries:
-        # candidates, tasks, project, the attempts (one INSERT for 20)
+    with django_assert_num_queries(5) as queries:
+        # candidates, tasks, project, the attempts (one INSERT for 20), the audit trail's
+        # entries (one INSERT for 20)
         tasks = tasks_claim(actor=actor, task_types=["video_generation"], max_tasks=20)
     assert len(tasks) == 20
     inserts = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
-    assert len(inserts) == 1
+    assert len(inserts) == 2
     assert TaskAttempt.objects.filter(outcome__isnull=True).count() == 20
 
 
@@ -175,6 +176,7 @@ def test_a_report_closes_the_attempt_in_one_statement(
     claimed = ok(claim(worker_api, "video_generation"))
     body = {"status": status, "task_output": {"x": 1}}
     # token (2), savepoint, lock the task, update it, close the attempt (issue 10: one more),
-    # promote dependents (completed only), counters, project status, dependency ids, release
-    with django_assert_num_queries(11 if status == "completed" else 10):
+    # promote dependents (completed only), counters, read and update the project's status
+    # (it changes: its only task ended), the audit trail's INSERT, dependency ids, release
+    with django_assert_num_queries(13 if status == "completed" else 12):
         ok(report(worker_api, claimed, **body))
