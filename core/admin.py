@@ -10,6 +10,7 @@ from core import admin_api_clients  # noqa: F401  (registers the API clients' ad
 from core.admin_audit import AuditHistoryAdmin
 from core.admin_display import column, shortened
 from core.admin_filters import PendingTooLongListFilter
+from core.admin_read_only import ReadOnlyAdmin
 from core.admin_record_actions import (
     Outcome,
     RecordAction,
@@ -28,7 +29,7 @@ def _retry_refusal(run: WorkflowRun) -> str | None:
 
 
 @admin.register(WorkflowRun)
-class WorkflowRunAdmin(RecordActionsAdmin, AuditHistoryAdmin):
+class WorkflowRunAdmin(RecordActionsAdmin, AuditHistoryAdmin, ReadOnlyAdmin):
     """Read-only: a run is a record of what was sent; the only thing to do is send it again."""
 
     list_display = [
@@ -61,18 +62,6 @@ class WorkflowRunAdmin(RecordActionsAdmin, AuditHistoryAdmin):
     @admin.display(description="state", ordering="state")
     def state_and_http_status(self, run):
         return f"{run.state} ({run.http_status})" if run.http_status else run.state
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
 
     # Deleting a record frees its key before the window ends (what purge_idempotency_keys
     # does once it is over): a cache entry, not a record of the business, hence a real delete.

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from core.admin_read_only import ReadOnlyAdmin
 from core.audit import ACTIONS, AUDITED_MODELS
 from core.models import AuditEntry
 
@@ -127,7 +128,7 @@ class TargetTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only for everyone: no add, change or delete, superusers included."""
 
     list_display = ["when", "actor", "action", "target", "change", "short_reason"]
@@ -142,18 +143,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_per_page = 100
     # Counts beside each filter would be one COUNT per verb over the whole trail.
     show_facets = admin.ShowFacets.NEVER
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in AuditEntry._meta.fields]
 
     def get_search_results(self, request, queryset, search_term):
         queryset, duplicates = super().get_search_results(request, queryset, search_term)

@@ -1,11 +1,12 @@
 from django.contrib import admin
 
 from core.admin_display import column
+from core.admin_read_only import ReadOnlyAdmin
 from webhooks.models import WebhookEvent
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(admin.ModelAdmin):
+class WebhookEventAdmin(ReadOnlyAdmin):
     """Read-only: the record of what n8n sent and what it changed."""
 
     list_display = [
@@ -21,12 +22,3 @@ class WebhookEventAdmin(admin.ModelAdmin):
     list_filter = ["endpoint", "status_code"]
     search_fields = ["=target_id", "execution_id"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
