@@ -19,13 +19,15 @@ from core.admin_record_actions import (
     what_went_wrong,
 )
 from core.models import IdempotencyRecord, WorkflowRun
-from core.n8n import workflow_run_retry
+from core.n8n import stale_pending_runs, workflow_run_retry
 
 
 def _retry_refusal(run: WorkflowRun) -> str | None:
-    if run.state != WorkflowRun.State.FAILED:
-        return f"is {run.state}, not failed"
-    return None
+    if run.state == WorkflowRun.State.FAILED:
+        return None
+    if WorkflowRun.objects.filter(stale_pending_runs(), pk=run.pk).exists():
+        return None  # left pending by a send that died
+    return f"is {run.state}, not failed"
 
 
 @admin.register(WorkflowRun)

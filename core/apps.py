@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.core import checks
@@ -12,9 +14,18 @@ class CoreConfig(AppConfig):
 
         from core import schema  # noqa: F401  (registers the token's OpenAPI extension)
         from core.console_groups import sync_console_groups_after_migrate
-        from core.workflow_urls import check_n8n_settings
+        from core.workflow_urls import (
+            check_n8n_send_budget,
+            check_n8n_settings,
+            trigger_secret_missing,
+        )
 
         checks.register(check_n8n_settings)
+        checks.register(check_n8n_send_budget)
+        if trigger_secret_missing():
+            logging.getLogger("core.n8n").warning(
+                "N8N_TRIGGER_SECRET is not set: workflow triggers are sent unauthenticated."
+            )
         # After every migrate (and test flush): the groups get the permissions of new models.
         post_migrate.connect(sync_console_groups_after_migrate, sender=self)
 

@@ -93,6 +93,7 @@ ACTIONS = (
     "workflow_run.send",
     "workflow_run.retry",
     "workflow_run.callback",
+    "workflow_run.expire",
     "api_client.create",
     "api_client.rotate",
     "api_client.set_role",

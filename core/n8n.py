@@ -5,21 +5,25 @@ never hears of a state change that was rolled back, and an unreachable n8n never
 (the run is marked failed instead, and `retry_workflow_runs` or the admin sends it again).
 """
 
+import json
 import logging
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as TransportTimeout
-from urllib3.util.retry import Retry
+from urllib3.util import Timeout
 
 from core import audit
 from core.exceptions import ApplicationError
 from core.models import WorkflowRun
+from core.signatures import signature
 from core.workflow_urls import workflow_url_problem
 
 logger = logging.getLogger(__name__)
@@ -33,25 +37,37 @@ def absolute_url(path: str) -> str:
     return f"{settings.SHORTSGEN_PUBLIC_URL}{path}"
 
 
-def _session() -> requests.Session:
-    # Retried: only what never reached a workflow (refused or failed connection, and the
-    # 502/503/504 of a proxy in front of n8n). A read timeout is not retried: n8n may have
-    # started, and a second execution would apply its results twice.
-    retry = Retry(
-        total=settings.N8N_RETRIES,
-        connect=settings.N8N_RETRIES,
-        read=0,
-        status=settings.N8N_RETRIES,
-        other=0,
-        status_forcelist=(502, 503, 504),
-        allowed_methods=frozenset({"POST"}),
-        backoff_factor=settings.N8N_RETRY_BACKOFF_MS / 1000,
-        raise_on_status=False,
-    )
-    session = requests.Session()
-    session.mount("http://", HTTPAdapter(max_retries=retry))
-    session.mount("https://", HTTPAdapter(max_retries=retry))
-    return session
+# Retried within the send budget: what never reached a workflow (a refused or failed
+# connection; the 502/503/504 of a proxy in front of n8n; the 404 of a webhook path n8n has
+# not registered yet, as in the seconds after it starts). A read timeout is not retried: n8n
+# may have started, and a second execution would apply its results twice.
+RETRIED_STATUSES = frozenset({404, 502, 503, 504})
+TRIGGER_TOKEN_HEADER = "X-ShortsGen-Trigger-Token"
+
+
+def trigger_headers(*, url: str, body: bytes, now: float | None = None) -> dict[str, str]:
+    """What authenticates a trigger to n8n: the first of N8N_TRIGGER_SECRETS as a header that
+    n8n's Header Auth checks, and an HMAC signature in the inbound webhooks' canonical form
+    (`timestamp\nPOST\n<path>\n<body>`). Nothing without a secret configured."""
+    if not settings.N8N_TRIGGER_SECRETS:
+        return {}
+    secret = settings.N8N_TRIGGER_SECRETS[0]
+    parts = urlsplit(url)
+    path = f"{parts.path or '/'}?{parts.query}" if parts.query else (parts.path or "/")
+    timestamp = str(int(time.time() if now is None else now))
+    return {
+        TRIGGER_TOKEN_HEADER: secret,
+        "X-ShortsGen-Timestamp": timestamp,
+        "X-ShortsGen-Signature": signature(secret, timestamp, "POST", path, body),
+    }
+
+
+def stale_pending_runs(now=None) -> Q:
+    """Runs left pending after an attempt (the process died mid-send): no send can still be in
+    progress twice the send budget after it started, so they may be sent again."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=2 * settings.N8N_SEND_BUDGET_SECONDS)
+    return Q(state=State.PENDING, attempts__gt=0, last_attempt_at__lt=cutoff)
 
 
 def workflow_run_start(
@@ -123,21 +139,47 @@ def _post(run: WorkflowRun) -> None:
     reply body and the exception text (which tell a closed port from a filtered one, or quote
     an internal service) go to `response_excerpt` (admin only) and to the log.
     """
-    headers = {"X-ShortsGen-Run-Id": str(run.id)}
-    timeout = (settings.N8N_CONNECT_TIMEOUT, settings.N8N_READ_TIMEOUT)
-    try:
-        with _session() as session:
-            # No redirects: an allowed host could otherwise forward the POST anywhere.
-            response = session.post(
-                run.url,
-                json=run.payload,
-                headers=headers,
-                timeout=timeout,
-                allow_redirects=False,
+    body = json.dumps(run.payload).encode()
+    response = None
+    # The whole send (every attempt's connect and read, and the waits between) fits
+    # N8N_SEND_BUDGET_SECONDS: the request that triggers it must end well before gunicorn's
+    # timeout. Each attempt gets what is left, and none starts once it is spent.
+    deadline = time.monotonic() + settings.N8N_SEND_BUDGET_SECONDS
+    with requests.Session() as session:
+        for attempt in range(settings.N8N_RETRIES + 1):
+            if attempt:
+                backoff = settings.N8N_RETRY_BACKOFF_MS / 1000 * 2 ** (attempt - 1)
+                if deadline - time.monotonic() <= backoff:
+                    break
+                time.sleep(backoff)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            headers = {
+                "Content-Type": "application/json",
+                "X-ShortsGen-Run-Id": str(run.id),
+                **trigger_headers(url=run.url, body=body),
+            }
+            timeout = Timeout(
+                total=left,
+                connect=min(settings.N8N_CONNECT_TIMEOUT, left),
+                read=min(settings.N8N_READ_TIMEOUT, left),
             )
-    except requests.RequestException as exc:
-        run.state, run.error = State.FAILED, _describe(exc)
-        logger.warning("Workflow run %s failed: %s (%s)", run.id, run.error, exc)
+            try:
+                # No redirects: an allowed host could otherwise forward the POST anywhere.
+                response = session.post(
+                    run.url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+                )
+            except requests.RequestException as exc:
+                response = None
+                run.state, run.error = State.FAILED, _describe(exc)
+                logger.warning("Workflow run %s failed: %s (%s)", run.id, run.error, exc)
+                if _timed_out(exc) and not isinstance(exc, requests.ConnectTimeout):
+                    return  # it may have reached the workflow: not sent twice
+                continue
+            if response.status_code not in RETRIED_STATUSES:
+                break
+    if response is None:
         return
     run.http_status = response.status_code
     run.response_excerpt = response.text[:RESPONSE_EXCERPT_CHARS]
@@ -152,18 +194,25 @@ def _post(run: WorkflowRun) -> None:
 
 def workflow_run_retry(*, run_id: int) -> WorkflowRun:
     """Send a failed run again, with the same payload (and so the same runId)."""
-    # Conditional UPDATE: of two operators retrying at once, one sends.
+    # Conditional UPDATE: of two operators retrying at once, one sends. A run left pending
+    # after an attempt long enough ago that no send can still be running counts as failed.
     with transaction.atomic():
-        reset = WorkflowRun.objects.filter(id=run_id, state=State.FAILED).update(
+        retryable = Q(state=State.FAILED) | stale_pending_runs()
+        old = WorkflowRun.objects.filter(retryable, id=run_id).values_list("state", flat=True)
+        old = old.first()
+        reset = old is not None and WorkflowRun.objects.filter(retryable, id=run_id).update(
             state=State.PENDING, last_attempt_at=None, updated_at=timezone.now()
         )
         if reset:
-            _record(WorkflowRun.objects.get(id=run_id), "workflow_run.retry", State.FAILED)
+            _record(WorkflowRun.objects.get(id=run_id), "workflow_run.retry", old)
     if not reset:
         run = WorkflowRun.objects.filter(id=run_id).first()
         if run is None:
             raise ApplicationError("Workflow run not found", status_code=404)
-        raise ApplicationError(f"Only failed runs can be retried; run {run_id} is {run.state}")
+        raise ApplicationError(
+            f"Only failed runs can be retried (and runs a dead send left pending); "
+            f"run {run_id} is {run.state}"
+        )
     return workflow_run_send(run_id=run_id)
 
 
@@ -188,6 +237,40 @@ def workflow_run_record_callback(
     run.save()
     if run.state != old_state:
         _record(run, "workflow_run.callback", old_state, reason=run.error)
+    return run
+
+
+def run_deadline_minutes(kind: str) -> int:
+    return settings.N8N_RUN_DEADLINE_MINUTES_BY_KIND.get(kind, settings.N8N_RUN_DEADLINE_MINUTES)
+
+
+def _expired(kind: str, now) -> Q:
+    cutoff = now - timedelta(minutes=run_deadline_minutes(kind))
+    return Q(
+        kind=kind, state=State.SUCCEEDED, callback_received_at=None, last_attempt_at__lt=cutoff
+    )
+
+
+def expired_workflow_run_ids(*, now=None) -> list[int]:
+    """Runs n8n accepted that have not called back within their kind's deadline."""
+    now = now or timezone.now()
+    condition = Q(pk__in=[])
+    for kind in WorkflowRun.Kind.values:
+        condition |= _expired(kind, now)
+    return list(WorkflowRun.objects.filter(condition).order_by("id").values_list("id", flat=True))
+
+
+@transaction.atomic
+def workflow_run_expire(*, run_id: int, now=None) -> WorkflowRun | None:
+    """Mark one accepted run that never called back failed (None if it is no longer one)."""
+    now = now or timezone.now()
+    run = WorkflowRun.objects.select_for_update().filter(id=run_id).first()
+    if run is None or not WorkflowRun.objects.filter(_expired(run.kind, now), id=run_id).exists():
+        return None
+    minutes = run_deadline_minutes(run.kind)
+    run.state, run.error = State.FAILED, f"No callback from n8n within {minutes} minutes."
+    run.save(update_fields=["state", "error", "updated_at"])
+    _record(run, "workflow_run.expire", State.SUCCEEDED, reason=run.error)
     return run
 
 

@@ -95,3 +95,47 @@ def check_n8n_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
                 checks.Warning(f"{name}: {problem} Its triggers will fail.", id="core.W001")
             )
     return messages
+
+
+# Seconds left between the end of the longest trigger send and gunicorn killing the worker:
+# the rest of the request (the transaction, the response) must fit there.
+SEND_BUDGET_MARGIN_SECONDS = 5
+
+
+def check_n8n_send_budget(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`manage.py check`: a trigger sent inside a request ends well before gunicorn's timeout."""
+    budget, timeout = settings.N8N_SEND_BUDGET_SECONDS, settings.GUNICORN_TIMEOUT
+    if budget <= 0:
+        return [checks.Error("N8N_SEND_BUDGET_SECONDS must be positive.", id="core.E002")]
+    if budget + SEND_BUDGET_MARGIN_SECONDS > timeout:
+        return [
+            checks.Error(
+                f"N8N_SEND_BUDGET_SECONDS ({budget}) does not fit GUNICORN_TIMEOUT ({timeout}) "
+                f"with {SEND_BUDGET_MARGIN_SECONDS} s to spare: a slow n8n would get the "
+                "request killed.",
+                hint="Lower N8N_SEND_BUDGET_SECONDS or raise GUNICORN_TIMEOUT.",
+                id="core.E003",
+            )
+        ]
+    return []
+
+
+def trigger_secret_missing() -> bool:
+    """Workflow URLs are configured but triggers would go out unauthenticated."""
+    return not settings.N8N_TRIGGER_SECRETS and any(
+        getattr(settings, name) for name in SETTINGS_WORKFLOW_URLS
+    )
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_n8n_trigger_secret(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`manage.py check --deploy`: production refuses unauthenticated triggers."""
+    if settings.DEBUG or not trigger_secret_missing():
+        return []
+    return [
+        checks.Error(
+            "N8N_TRIGGER_SECRET is not set: anyone who can reach n8n could start its workflows.",
+            hint="Set N8N_TRIGGER_SECRET, and the same value in n8n's Header Auth credential.",
+            id="core.E004",
+        )
+    ]

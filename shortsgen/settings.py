@@ -349,11 +349,28 @@ N8N_ALLOWED_HOSTS = env_list("N8N_ALLOWED_HOSTS") or [
     if (host := urlsplit(url).netloc.rpartition("@")[2])
 ]
 # Outbound calls: seconds to connect and to wait for the answer, and how many times a call
-# that never reached n8n (refused connection, 502/503/504) is retried, with this backoff factor.
+# that never reached n8n (refused connection, 404 of an unregistered webhook, 502/503/504) is
+# retried, with this backoff factor; all of it within N8N_SEND_BUDGET_SECONDS, which must fit
+# well inside gunicorn's timeout (a deploy check compares them).
 N8N_CONNECT_TIMEOUT = env_int("N8N_CONNECT_TIMEOUT", 5)
 N8N_READ_TIMEOUT = env_int("N8N_READ_TIMEOUT", 15)
 N8N_RETRIES = env_int("N8N_RETRIES", 2)
 N8N_RETRY_BACKOFF_MS = env_int("N8N_RETRY_BACKOFF_MS", 500)
+N8N_SEND_BUDGET_SECONDS = env_int("N8N_SEND_BUDGET_SECONDS", 10)
+# gunicorn's worker timeout (shortsgen/gunicorn.conf.py reads it from here).
+GUNICORN_TIMEOUT = env_int("GUNICORN_TIMEOUT", 30)
+# Secrets that authenticate triggers to n8n, comma-separated: the first is sent (header
+# X-ShortsGen-Trigger-Token, and the HMAC key of X-ShortsGen-Signature). Empty: triggers go
+# out unauthenticated (a warning; outside DEBUG with workflow URLs, a deploy check error).
+N8N_TRIGGER_SECRETS = env_list("N8N_TRIGGER_SECRET")
+# Minutes a run n8n accepted may wait for its callback before it is marked failed
+# (`manage.py expire_workflow_runs`): one default, and one per kind.
+N8N_RUN_DEADLINE_MINUTES = env_int("N8N_RUN_DEADLINE_MINUTES", 30)
+N8N_RUN_DEADLINE_MINUTES_BY_KIND = {
+    "inspiration": env_int("N8N_INSPIRATION_RUN_DEADLINE_MINUTES", N8N_RUN_DEADLINE_MINUTES),
+    "transform": env_int("N8N_TRANSFORM_RUN_DEADLINE_MINUTES", N8N_RUN_DEADLINE_MINUTES),
+    "execution": env_int("N8N_EXECUTION_RUN_DEADLINE_MINUTES", 240),
+}
 # Shared secrets for HMAC-signed webhooks, comma-separated (rotation: add the new one, switch
 # n8n, drop the old one). Empty: webhooks accept the API token only.
 N8N_WEBHOOK_SECRETS = env_list("N8N_WEBHOOK_SECRET")

@@ -1,4 +1,3 @@
-import hashlib
 import hmac
 import re
 import time
@@ -10,6 +9,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
 from core.roles import Role
+from core.signatures import signature, signed_message  # noqa: F401  (tests import them here)
 
 SIGNATURE_HEADER = "HTTP_X_SHORTSGEN_SIGNATURE"
 TIMESTAMP_HEADER = "HTTP_X_SHORTSGEN_TIMESTAMP"
@@ -38,16 +38,6 @@ class SignedRequest:
 
     signature: str
     signed_at: datetime
-
-
-def signed_message(timestamp: str, method: str, path: str, body: bytes) -> bytes:
-    """The signed bytes: `<timestamp>\\n<METHOD>\\n<path>\\n` (UTF-8), then the raw body."""
-    return f"{timestamp}\n{method.upper()}\n{path}\n".encode() + body
-
-
-def signature(secret: str, timestamp: str, method: str, path: str, body: bytes) -> str:
-    message = signed_message(timestamp, method, path, body)
-    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def signed_path(request) -> str:

@@ -9,7 +9,7 @@ from core import audit
 from core.actors import Actor
 from core.exceptions import ApplicationError, NotFoundError
 from core.models import WorkflowRun
-from core.n8n import workflow_run_record_callback
+from core.n8n import expired_workflow_run_ids, workflow_run_expire, workflow_run_record_callback
 from core.transitions import is_allowed
 from inspirations.models import Inspiration
 from inspirations.services import INSPIRATION_NOT_FOUND, inspiration_update
@@ -132,11 +132,7 @@ def _inspiration(inspiration_id: int, params: dict) -> tuple[dict, WorkflowRun |
             **fields,
         )
     else:
-        # The error is kept even where the status cannot become failed (an approved one).
-        status = Inspiration.Status.FAILED
-        if not is_allowed(Inspiration.TRANSITIONS, inspiration.status, status):
-            status = None
-        inspiration_update(inspiration=inspiration, status=status, error_message=error)
+        _inspiration_failed(inspiration, error)
     run = _link_run(params, target_type="inspiration", target_id=inspiration_id, error=error)
     result = {
         "message": "Inspiration webhook processed",
@@ -144,6 +140,14 @@ def _inspiration(inspiration_id: int, params: dict) -> tuple[dict, WorkflowRun |
         "status": params["status"],
     }
     return result, run
+
+
+def _inspiration_failed(inspiration: Inspiration, error: str) -> None:
+    # The error is kept even where the status cannot become failed (an approved one).
+    status = Inspiration.Status.FAILED
+    if not is_allowed(Inspiration.TRANSITIONS, inspiration.status, status):
+        status = None
+    inspiration_update(inspiration=inspiration, status=status, error_message=error)
 
 
 def _live_inspiration(inspiration_id: int) -> Inspiration:
@@ -281,8 +285,7 @@ def _project_execution(project_id: int, params: dict) -> tuple[dict, WorkflowRun
     error = _failure(params)
     if error is not None and "status" not in project_updates:
         project.refresh_from_db()
-        if is_allowed(Project.TRANSITIONS, project.status, Project.Status.FAILED):
-            project_updates["status"] = Project.Status.FAILED
+        project_updates.update(_project_failure(project))
     if project_updates:
         project = project_update(project=project, **project_updates)
     run = _link_run(params, target_type="project", target_id=project_id, error=error)
@@ -295,6 +298,12 @@ def _project_execution(project_id: int, params: dict) -> tuple[dict, WorkflowRun
         "tasks_updated": len(updates),
     }
     return result, run
+
+
+def _project_failure(project: Project) -> dict:
+    if is_allowed(Project.TRANSITIONS, project.status, Project.Status.FAILED):
+        return {"status": Project.Status.FAILED}
+    return {}
 
 
 def _report(entry: dict, *, label: str | None = None) -> Task:
@@ -326,3 +335,48 @@ HANDLERS: dict[str, Callable[[int, dict], tuple[dict, WorkflowRun | None]]] = {
     Endpoint.PROJECT_EXECUTION: _project_execution,
     Endpoint.TASK_UPDATE: _task_update,
 }
+
+
+# --- runs that never called back ----------------------------------------------------------
+
+
+def _expire_inspiration_run(run: WorkflowRun) -> None:
+    inspiration = Inspiration.objects.filter(pk=run.target_id).first()
+    if inspiration is not None:
+        _inspiration_failed(inspiration, run.error)
+
+
+def _expire_transform_run(run: WorkflowRun) -> None:
+    # As a failed project_creation callback: the error is kept, the inspiration stays
+    # approved, and a retry of the run asks for its project again.
+    inspiration = Inspiration.objects.filter(pk=run.target_id).first()
+    if inspiration is not None:
+        inspiration_update(inspiration=inspiration, error_message=run.error)
+
+
+def _expire_execution_run(run: WorkflowRun) -> None:
+    project = Project.objects.filter(pk=run.target_id).first()
+    if project is not None:
+        changes = _project_failure(project)
+        if changes:
+            project_update(project=project, **changes)
+
+
+EXPIRE_TARGETS: dict[str, Callable[[WorkflowRun], None]] = {
+    WorkflowRun.Kind.INSPIRATION: _expire_inspiration_run,
+    WorkflowRun.Kind.TRANSFORM: _expire_transform_run,
+    WorkflowRun.Kind.EXECUTION: _expire_execution_run,
+}
+
+
+def workflow_runs_expire(*, now=None) -> list[WorkflowRun]:
+    """Fail every run n8n accepted but never called back within its kind's deadline, and move
+    its target as a `status: failed` callback would (so a retry can start again)."""
+    expired = []
+    for run_id in expired_workflow_run_ids(now=now):
+        with transaction.atomic():
+            run = workflow_run_expire(run_id=run_id, now=now)
+            if run is not None:
+                EXPIRE_TARGETS[run.kind](run)
+                expired.append(run)
+    return expired

@@ -1,10 +1,12 @@
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from core.audit import AuditedCommand
 from core.models import WorkflowRun
-from core.n8n import workflow_run_retry, workflow_run_send
+from core.n8n import stale_pending_runs, workflow_run_retry, workflow_run_send
+from webhooks.services import workflow_runs_expire
 
 State = WorkflowRun.State
 
@@ -12,7 +14,9 @@ State = WorkflowRun.State
 class Command(AuditedCommand):
     help = (
         "Send failed n8n workflow runs again (all of them, or the ids given), and runs left "
-        "pending and never sent (the process stopped between the commit and the call)."
+        "pending and never sent (the process stopped between the commit and the call) or "
+        "left pending after an attempt (the process died while sending). Runs accepted but "
+        "never called back within their deadline are expired first, and so retried too."
     )
 
     def add_arguments(self, parser):
@@ -31,7 +35,8 @@ class Command(AuditedCommand):
         )
 
     def handle(self, *args, ids, max_attempts, unsent_after_minutes, **options):
-        failed = WorkflowRun.objects.filter(state=State.FAILED)
+        workflow_runs_expire()
+        failed = WorkflowRun.objects.filter(Q(state=State.FAILED) | stale_pending_runs())
         cutoff = timezone.now() - timedelta(minutes=unsent_after_minutes)
         unsent = WorkflowRun.objects.filter(
             state=State.PENDING, last_attempt_at=None, created_at__lt=cutoff
