@@ -10,13 +10,15 @@ class FakeN8n:
     """Records every POST it receives and answers with `status`, `headers` and `body`, after
     `delay` seconds.
 
-    `stop()` closes the port (n8n down: connection refused); `start()` opens the same port
-    again (n8n back).
+    `statuses`, when not empty, gives the status of the next requests first (404 then 200: a
+    webhook registered a moment later). `stop()` closes the port (n8n down: connection
+    refused); `start()` opens the same port again (n8n back).
     """
 
     def __init__(self):
         self.requests: list[dict] = []
         self.status = 200
+        self.statuses: list[int] = []
         self.body = {"message": "Workflow was started"}
         self.headers: dict[str, str] = {}
         self.delay = 0.0
@@ -32,12 +34,18 @@ class FakeN8n:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 fake.requests.append(
-                    {"path": self.path, "headers": dict(self.headers), "json": json.loads(raw)}
+                    {
+                        "path": self.path,
+                        "headers": dict(self.headers),
+                        "body": raw,
+                        "json": json.loads(raw),
+                    }
                 )
+                status = fake.statuses.pop(0) if fake.statuses else fake.status
                 payload = json.dumps(fake.body).encode()
                 time.sleep(fake.delay)
                 try:
-                    self.send_response(fake.status)
+                    self.send_response(status)
                     self.send_header("Content-Type", "application/json")
                     for name, value in fake.headers.items():
                         self.send_header(name, value)
@@ -62,3 +70,16 @@ class FakeN8n:
 
     def url(self, path: str = "/webhook/test") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
+
+
+def point_workflows_at(settings, server: FakeN8n, public_url: str) -> None:
+    """The test settings for triggers sent to `server`: short timeouts, no backoff."""
+    settings.SHORTSGEN_PUBLIC_URL = public_url
+    settings.N8N_RETRIES = 1
+    settings.N8N_RETRY_BACKOFF_MS = 0
+    settings.N8N_CONNECT_TIMEOUT = 2
+    settings.N8N_READ_TIMEOUT = 5
+    settings.N8N_INSPIRATION_WORKFLOW_URL = server.url("/webhook/inspiration")
+    settings.N8N_TRANSFORM_WORKFLOW_URL = server.url("/webhook/transform")
+    settings.N8N_EXECUTION_WORKFLOW_URL = server.url("/webhook/execution")
+    settings.N8N_ALLOWED_HOSTS = [f"127.0.0.1:{server.port}"]
