@@ -441,6 +441,8 @@ def _update_locked_tasks(
         if entry is not None:
             entries.append(entry)
         if new == old:
+            if old == Status.PROCESSING and _renews_lease(task, actor, now):
+                fields.add("lease_expires_at")
             continue
         task.status = new
         fields.add("status")
@@ -513,6 +515,15 @@ def _stamp(task: Task, new: str, now, fields: set[str], actor: Actor | None) -> 
     elif new in Task.SCHEDULABLE:
         task.completed_at = None
         fields.add("completed_at")
+
+
+def _renews_lease(task: Task, actor: Actor | None, now) -> bool:
+    """A later update by n8n on a processing task it holds extends its lease (n8n has no
+    heartbeat: each report it sends is one); the lease of a worker is renewed by its own."""
+    if actor is None or actor.role != Role.N8N or task.lease_holder_id != actor.user_id:
+        return False
+    task.lease_expires_at = lease_deadline(now, None)
+    return True
 
 
 def _lease_to(task: Task, actor: Actor | None, now) -> None:
