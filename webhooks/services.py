@@ -14,7 +14,7 @@ from core.transitions import is_allowed
 from inspirations.models import Inspiration
 from inspirations.services import INSPIRATION_NOT_FOUND, inspiration_update
 from projects.models import Project
-from projects.services import active_project_type, project_create, project_update
+from projects.services import project_create, project_update
 from tasks.models import Task
 from tasks.services import TaskSpec, task_update, tasks_create
 from webhooks.models import WebhookEvent
@@ -175,10 +175,8 @@ def _project_creation(inspiration_id: int, params: dict) -> tuple[dict, Workflow
         return result, run
 
     new = params["project"]
-    if active_project_type(new["project_type"]) is None:
-        raise ApplicationError(
-            f"project.project_type: Unknown or inactive project type {new['project_type']!r}."
-        )
+    # The same rule as POST /projects and approve (project_create's): a registered, active
+    # type brings its template and parameter schema; any other type is accepted as it is.
     tasks = params.get("tasks") or []
     project = project_create(
         name=new["name"],
