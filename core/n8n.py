@@ -141,6 +141,8 @@ def _post(run: WorkflowRun) -> None:
     """
     body = json.dumps(run.payload).encode()
     response = None
+    # What stays if the budget allows no attempt at all.
+    run.state, run.error = State.FAILED, "n8n could not be reached: the request timed out."
     # The whole send (every attempt's connect and read, and the waits between) fits
     # N8N_SEND_BUDGET_SECONDS: the request that triggers it must end well before gunicorn's
     # timeout. Each attempt gets what is left, and none starts once it is spent.
