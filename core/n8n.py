@@ -124,6 +124,9 @@ def _post(run: WorkflowRun) -> None:
     an internal service) go to `response_excerpt` (admin only) and to the log.
     """
     headers = {"X-ShortsGen-Run-Id": str(run.id)}
+    trigger_token = getattr(settings, "N8N_TRIGGER_TOKEN", "")
+    if trigger_token:
+        headers["X-ShortsGen-Trigger-Token"] = trigger_token
     timeout = (settings.N8N_CONNECT_TIMEOUT, settings.N8N_READ_TIMEOUT)
     try:
         with _session() as session:
