@@ -206,10 +206,13 @@ def n8n(transactional_db, live_server, settings):
         credentials.write_text(json.dumps(_credentials(make_token("n8n", Role.N8N))))
         instance.run_cli("import:credentials", f"--input={credentials}")
         credentials.unlink()
+        # The shipped files as they are (the placeholder base URL), then again with the live
+        # server's URL: the stable ids update in place (the callbacks below reach ShortsGen
+        # only if the second import replaced the first) instead of adding duplicates.
+        shipped = Path(settings.BASE_DIR) / "n8n"
+        instance.run_cli("import:workflow", "--separate", f"--input={shipped}")
         workflows = _workflow_files(folder / "workflows", live_server.url)
-        # Imported twice: the stable ids update in place instead of adding duplicates.
-        for _ in range(2):
-            instance.run_cli("import:workflow", "--separate", f"--input={workflows}")
+        instance.run_cli("import:workflow", "--separate", f"--input={workflows}")
         instance.run_cli("update:workflow", "--all", "--active=true")
         output = instance.run_cli("list:workflow").splitlines()
         listed = [line for line in output if line.startswith("sgw")]
