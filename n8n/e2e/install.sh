@@ -40,11 +40,10 @@ npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
 (
     cd node_modules/isolated-vm
     export npm_config_nodedir="$node_dir"
-    gyp="$(npm exec --yes --package="node-gyp@${NODE_GYP_VERSION}" -- node -e \
-        "console.log(require.resolve('node-gyp/bin/node-gyp.js'))" 2>/dev/null || true)"
-    if [ -z "$gyp" ]; then
-        npm install --no-save --prefix "$dir/.node-gyp" "node-gyp@${NODE_GYP_VERSION}" >&2
-        gyp="$dir/.node-gyp/node_modules/node-gyp/bin/node-gyp.js"
+    gyp="$dir/.node-gyp/node_modules/node-gyp/bin/node-gyp.js"
+    if [ ! -f "$gyp" ]; then
+        npm install --no-save --no-audit --no-fund --loglevel=error \
+            --prefix "$dir/.node-gyp" "node-gyp@${NODE_GYP_VERSION}" >&2
     fi
     PATH="$node_dir/bin:$PATH" "$node_bin" "$gyp" rebuild --nodedir="$node_dir" >&2
 )
