@@ -82,9 +82,10 @@ def _delivery_key(endpoint: str, params: dict, signature: str | None) -> str | N
         # The signature covers method, path, timestamp and body: the same signature is the
         # same request, replayed inside the timestamp window, and is applied once.
         return signature
-    if endpoint == Endpoint.TASK_UPDATE:
-        # One execution may report a task's progress (processing, then completed) to the
-        # same endpoint: each reported status is its own delivery.
+    if endpoint in (Endpoint.TASK_UPDATE, Endpoint.PROJECT_EXECUTION):
+        # One execution may report a task's progress (processing, then completed), or accept
+        # a project's run and later report it failed, to the same endpoint: each reported
+        # status is its own delivery.
         return f"{execution_id}:{params['status']}"
     return execution_id
 
