@@ -43,7 +43,8 @@ class ApiErrorEnvelopeMiddleware:
     DRF's exception handler covers errors raised inside its views; this covers the rest:
     unknown URLs (404), Django-level 405, an unhandled error (500, DEBUG's technical page
     included), request bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (413), which DRF's
-    parsers would otherwise read whole, bodies sent without a length (411), and path and
+    parsers would otherwise read whole, URLs over SHORTSGEN_MAX_URL_BYTES (414, which
+    gunicorn would answer in HTML), bodies sent without a length (411), and path and
     query parameters the database could not store (400, as core.parsers does for bodies).
     A database outage outside DRF's views (the session middleware, the admin) is a 503
     here: the envelope for the API, a short page elsewhere.
@@ -69,6 +70,13 @@ class ApiErrorEnvelopeMiddleware:
             # answered with a misleading "title: This field is required."
             return envelope_error(
                 411, "A request body needs a Content-Length header (chunked bodies are refused)."
+            )
+        url_bytes = len(request.META.get("PATH_INFO", "")) + len(
+            request.META.get("QUERY_STRING", "")
+        )
+        if url_bytes > settings.SHORTSGEN_MAX_URL_BYTES:
+            return envelope_error(
+                414, f"URL longer than {settings.SHORTSGEN_MAX_URL_BYTES} bytes (path and query)"
             )
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and content_length > limit:

@@ -24,6 +24,7 @@ AUTH_ERRORS = {
     "401": "Missing or wrong API token (`WWW-Authenticate: Token`).",
     "403": "The token's role may not call this operation (see x-roles), or may not set a "
     "field it sent.",
+    "414": "URL (path and query string) longer than SHORTSGEN_MAX_URL_BYTES.",
     "429": "Too many requests (or failed authentications) from this caller: retry after "
     "`Retry-After` seconds.",
 }

@@ -28,6 +28,9 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "1000")
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's own limit answers a long URL with an HTML 414; ShortsGen bounds the URL itself
+# (SHORTSGEN_MAX_URL_BYTES, core.middleware) and answers in the API's envelope.
+limit_request_line = 0
 
 
 class JsonLinesLogger(Logger):

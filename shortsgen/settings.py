@@ -206,6 +206,8 @@ STORAGES = {
 # Request bodies above this are refused with a 413 envelope (large task outputs belong in
 # assets, not in a task row).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SHORTSGEN_MAX_BODY_BYTES", 5 * 1024 * 1024)
+# Path and query string together; longer is a 414 in the envelope (docs/api.md, Input limits).
+SHORTSGEN_MAX_URL_BYTES = env_int("SHORTSGEN_MAX_URL_BYTES", 8192)
 
 # HTTPS (README, Deployment). DJANGO_HTTPS: people reach ShortsGen over HTTPS only, whether
 # TLS ends here or at a proxy; it turns on the redirect, secure cookies and HSTS.

@@ -574,3 +574,20 @@ def test_a_data_error_that_slips_through_is_400_without_the_database_text(anon, 
     assert "1099511627776" not in response.content.decode()
     [record] = [r for r in caplog.records if r.name == "core.exceptions"]
     assert (record.levelno, record.exc_info[0]) == (logging.ERROR, DataError)
+
+
+def test_a_url_longer_than_the_limit_is_a_414_in_the_envelope(api, settings):
+    settings.SHORTSGEN_MAX_URL_BYTES = 2048
+    response = api.get("/api/inspirations/?title=" + "a" * 2100)
+    assert response.status_code == 414
+    assert response.json() == {
+        "code": 414,
+        "msg": "URL longer than 2048 bytes (path and query)",
+        "data": None,
+    }
+
+
+def test_a_url_within_the_limit_is_served(api, settings):
+    settings.SHORTSGEN_MAX_URL_BYTES = 2048
+    response = api.get("/api/inspirations/?title=" + "a" * 1900)
+    assert response.status_code == 200
