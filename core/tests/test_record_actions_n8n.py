@@ -9,7 +9,7 @@ import pytest
 from core.models import WorkflowRun
 from core.roles import Role
 from core.testing import console_messages, session_client
-from core.testing_n8n import FakeN8n
+from core.testing_n8n import FakeN8n, point_workflows_at
 from inspirations import services as inspiration_services
 from inspirations.models import Inspiration
 from projects.models import Project
@@ -22,13 +22,8 @@ RUN_PAGE = "/admin/core/workflowrun/{}/change/"
 @pytest.fixture
 def n8n(settings):
     server = FakeN8n()
+    point_workflows_at(settings, server, settings.SHORTSGEN_PUBLIC_URL)
     settings.N8N_RETRIES = 0
-    settings.N8N_CONNECT_TIMEOUT = 2
-    settings.N8N_READ_TIMEOUT = 5
-    settings.N8N_INSPIRATION_WORKFLOW_URL = server.url("/webhook/inspiration")
-    settings.N8N_TRANSFORM_WORKFLOW_URL = server.url("/webhook/transform")
-    settings.N8N_EXECUTION_WORKFLOW_URL = server.url("/webhook/execution")
-    settings.N8N_ALLOWED_HOSTS = [f"127.0.0.1:{server.port}"]
     yield server
     server.stop()
 

@@ -15,7 +15,7 @@ from django.test import Client
 from core.models import WorkflowRun
 from core.n8n import workflow_run_retry
 from core.testing import error, ok, trigger_failed
-from core.testing_n8n import FakeN8n
+from core.testing_n8n import FakeN8n, point_workflows_at
 from inspirations import services as inspiration_services
 from inspirations.models import Inspiration
 from projects.models import Project
@@ -29,15 +29,7 @@ PUBLIC_URL = "https://shortsgen.example.com"
 @pytest.fixture
 def n8n(settings):
     server = FakeN8n()
-    settings.SHORTSGEN_PUBLIC_URL = PUBLIC_URL
-    settings.N8N_RETRIES = 1
-    settings.N8N_RETRY_BACKOFF_MS = 0
-    settings.N8N_CONNECT_TIMEOUT = 2
-    settings.N8N_READ_TIMEOUT = 5
-    settings.N8N_INSPIRATION_WORKFLOW_URL = server.url("/webhook/inspiration")
-    settings.N8N_TRANSFORM_WORKFLOW_URL = server.url("/webhook/transform")
-    settings.N8N_EXECUTION_WORKFLOW_URL = server.url("/webhook/execution")
-    settings.N8N_ALLOWED_HOSTS = [f"127.0.0.1:{server.port}"]
+    point_workflows_at(settings, server, PUBLIC_URL)
     yield server
     server.stop()
 
