@@ -65,12 +65,10 @@ def account_update(
         account.credentials_encrypted = encrypt_credentials(credentials)
         changes["credentials"] = [audit.HIDDEN, audit.HIDDEN]
     _save_unique(account)
-    moved = old_status != account.status
     audit.record_if_changed(
         action="account.update",
         target=account,
-        from_status=old_status if moved else "",
-        to_status=account.status if moved else "",
+        **audit.status_move(old_status, account.status),
         reason="credentials replaced" if credentials is not None else "",
         changes=changes,
     )

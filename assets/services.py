@@ -75,12 +75,10 @@ def asset_update(*, asset: Asset, **fields) -> Asset:
         raise ApplicationError(f"file_hash: {DUPLICATE_FILE_HASH_MESSAGE}") from None
     changes = audit.changes_between(before, fields)
     changes.pop("status", None)
-    moved = old_status != asset.status
     audit.record_if_changed(
         action="asset.update",
         target=asset,
-        from_status=old_status if moved else "",
-        to_status=asset.status if moved else "",
+        **audit.status_move(old_status, asset.status),
         changes=changes,
     )
     return asset

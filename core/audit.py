@@ -180,6 +180,13 @@ def record(**kwargs) -> AuditEntry:
     return audit_entry
 
 
+def status_move(old: str, new: str) -> dict[str, str]:
+    """The entry's from/to statuses: blank both when the status stayed (an edit of fields)."""
+    if old == new:
+        return {"from_status": "", "to_status": ""}
+    return {"from_status": old, "to_status": new}
+
+
 def record_if_changed(**kwargs) -> AuditEntry | None:
     """Record an edit, unless it changed nothing (a form saved as it was)."""
     changed = kwargs.get("from_status") != kwargs.get("to_status") or kwargs.get("changes")

@@ -194,15 +194,13 @@ def transform_run(inspiration: Inspiration) -> WorkflowRun | None:
 def _record_change(
     action: str, inspiration: Inspiration, old_status: str, *, reason=None, changes=None
 ) -> None:
-    new_status = inspiration.status
-    moved = old_status != new_status
+    moved = old_status != inspiration.status
     if action == "inspiration.update" and not (moved or changes or reason):
         return  # a form saved as it was
     audit.record(
         action=action,
         target=inspiration,
-        from_status=old_status if moved else "",
-        to_status=new_status if moved else "",
+        **audit.status_move(old_status, inspiration.status),
         reason=reason,
         changes=changes,
     )

@@ -118,12 +118,10 @@ def project_update(*, project: Project, status: str | None = None, **fields) -> 
     for name, value in fields.items():
         setattr(project, name, value)
     project.save()
-    moved = old_status != project.status
     audit.record_if_changed(
         action="project.update",
         target=project,
-        from_status=old_status if moved else "",
-        to_status=project.status if moved else "",
+        **audit.status_move(old_status, project.status),
         changes=audit.changes_between(before, fields),
     )
     return project
@@ -234,12 +232,10 @@ def _project_regenerate(
             "updated_at",
         ]
     )
-    moved = old_status != project.status
     audit.record(
         action="project.regenerate",
         target=project,
-        from_status=old_status if moved else "",
-        to_status=project.status if moved else "",
+        **audit.status_move(old_status, project.status),
         reason=f"workflow run #{run.id}" if run else "",
         changes=audit.changes_between(
             {"initial_parameters": old_parameters},

@@ -189,14 +189,12 @@ def task_entry(
     actor: Actor | None = None,
 ):
     """An unsaved audit entry about one task (from → to left blank when the status stays)."""
-    moved = old != new
     return audit.entry(
         action=action,
         target_model=Task,
         target_id=task.id,
         target_repr=f"#{task.id} {task.task_type}",
-        from_status=old if moved else "",
-        to_status=new if moved else "",
+        **audit.status_move(old, new),
         reason=reason,
         changes=changes,
         actor=actor,
