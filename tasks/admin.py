@@ -16,9 +16,8 @@ from core.admin_soft_delete import DeletedListFilter
 from core.transitions import is_allowed
 from tasks import admin_display
 from tasks.admin_filters import LeaseListFilter, ReadyListFilter, RecentFailureListFilter
-from tasks.claims import task_release
 from tasks.models import Task, TaskAttempt, TaskDependency
-from tasks.services import task_fail, task_update
+from tasks.services import task_fail, task_release, task_update
 
 
 class DependencyInline(admin.TabularInline):

@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.contrib import admin
 from django.utils import timezone
 
-from tasks.claims import ready_condition
 from tasks.models import Task
+from tasks.selectors import ready_condition
 
 RECENT_FAILURE_HOURS = 24
 

@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from core.actors import Actor
 from projects.models import Project
-from tasks.claims import tasks_claim
 from tasks.models import Task
-from tasks.services import TaskSpec, task_update, tasks_create
+from tasks.services import TaskSpec, task_update, tasks_claim, tasks_create
 
 Status = Task.Status
 LIVE_WORKERS = ("render-01", "render-02", "gpu-03")

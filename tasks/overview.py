@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from core.overview import changelist_url, filtered, model_admin_for
 from tasks.admin_filters import LeaseListFilter, RecentFailureListFilter
-from tasks.claims import task_stats
 from tasks.models import Task
+from tasks.selectors import task_stats
 
 Status = Task.Status
 # The overview counts live tasks; its links say so, whatever the list's default.

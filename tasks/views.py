@@ -11,7 +11,7 @@ from core.lookups import get_or_404
 from core.responses import EnvelopeResponse
 from core.roles import READERS, WORKERS, WRITERS, Role
 from core.schema import NullableProxySerializer
-from tasks import claims, services
+from tasks import selectors, services
 from tasks.filters import TaskFilter
 from tasks.models import Task
 from tasks.serializers import (
@@ -160,7 +160,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         params = TaskClaimSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         max_tasks = params.validated_data.get("max_tasks")
-        tasks, payloads = claims.tasks_claim_with_payloads(
+        tasks, payloads = services.tasks_claim_with_payloads(
             actor=Actor.from_request(request), **{"max_tasks": 1, **params.validated_data}
         )
         if not tasks:
@@ -175,7 +175,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def heartbeat(self, request, pk=None):
         params = TaskHeartbeatSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        task = claims.task_heartbeat(
+        task = services.task_heartbeat(
             task_id=self.task_id(), actor=Actor.from_request(request), **params.validated_data
         )
         return Response(TaskSerializer(task).data)
@@ -185,7 +185,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def release(self, request, pk=None):
         params = TaskReleaseSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        task = claims.task_release(
+        task = services.task_release(
             task_id=self.task_id(), actor=Actor.from_request(request), **params.validated_data
         )
         return Response(TaskSerializer(task).data)
@@ -197,7 +197,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"])
     def types(self, request):
-        return Response(claims.task_types())
+        return Response(selectors.task_types())
 
     @extend_schema(
         responses=OpenApiResponse(
@@ -206,7 +206,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"])
     def stats(self, request):
-        return Response(claims.task_stats())
+        return Response(selectors.task_stats())
 
     @extend_schema(
         request=TaskBatchUpdateSerializer,

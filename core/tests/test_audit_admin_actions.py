@@ -19,9 +19,8 @@ from inspirations.models import Inspiration
 from inspirations.services import inspiration_create
 from projects.models import Project, ProjectType
 from projects.services import project_create
-from tasks.claims import tasks_claim
 from tasks.models import Task
-from tasks.services import TaskSpec, tasks_create
+from tasks.services import TaskSpec, tasks_claim, tasks_create
 from workerconfigs.models import WorkerConfig
 from workerconfigs.services import worker_config_create
 

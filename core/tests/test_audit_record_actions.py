@@ -9,9 +9,8 @@ from core.actors import Actor
 from core.tests.audit_helpers import OPERATOR, entries, operator_console
 from inspirations.services import inspiration_create
 from projects.services import project_create
-from tasks.claims import tasks_claim
 from tasks.models import Task
-from tasks.services import TaskSpec, task_fail, tasks_create
+from tasks.services import TaskSpec, task_fail, tasks_claim, tasks_create
 from tasks.tests.conftest import worker_actor
 
 

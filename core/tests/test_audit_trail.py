@@ -159,7 +159,7 @@ def test_a_command_is_named_in_the_trail(db):
 def test_reclaiming_expired_leases_is_recorded_under_the_command(db):
     project = Project.objects.create(name="p", project_type="custom")
     [task] = tasks_create([TaskSpec(project_id=project.id, task_type="t", max_attempts=2)])
-    from tasks.claims import tasks_claim
+    from tasks.services import tasks_claim
 
     tasks_claim(actor=Actor.system("w"), task_types=["t"], worker_id="gone-1")
     Task.objects.filter(pk=task.pk).update(lease_expires_at=timezone.now() - timedelta(1))

@@ -17,8 +17,8 @@ from core.roles import Role
 from core.testing import grant, make_person
 from inspirations.models import Inspiration
 from projects.models import Project
-from tasks.claims import task_stats
 from tasks.models import Task
+from tasks.selectors import task_stats
 
 # Session, user, recent actions; then the panels: task stats (2), failed and expired (2),
 # workers (1), accounts (1), runs (3), drafts (2).

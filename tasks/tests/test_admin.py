@@ -4,7 +4,7 @@ from django.urls import reverse
 from core.testing import console_messages
 from projects.models import Project
 from tasks.models import Task
-from tasks.services import TaskSpec, task_claim, task_update, tasks_create
+from tasks.services import TaskSpec, task_update, tasks_claim, tasks_create
 from tasks.tests.conftest import worker_actor
 
 
@@ -32,7 +32,7 @@ def test_the_list_and_a_task_page_render(admin_client, graph):
 def test_retry_puts_failed_tasks_back_to_pending(admin_client, graph):
     project, root, child = graph
     worker = worker_actor()
-    claimed = task_claim(actor=worker, task_types=["script"])
+    [claimed] = tasks_claim(actor=worker, task_types=["script"])
     task_update(
         task_id=root.id, actor=worker, lease_token=claimed.lease_token, status=Task.Status.FAILED
     )
@@ -58,7 +58,7 @@ def test_retry_puts_failed_tasks_back_to_pending(admin_client, graph):
 
 def test_release_gives_processing_tasks_back(admin_client, graph):
     _, root, child = graph
-    assert task_claim(actor=worker_actor(), task_types=["script"], worker_id="w1").id == root.id
+    assert tasks_claim(actor=worker_actor(), task_types=["script"], worker_id="w1")[0].id == root.id
     response = admin_client.post(
         reverse("admin:tasks_task_changelist"),
         {"action": "release", "_selected_action": [root.id, child.id]},

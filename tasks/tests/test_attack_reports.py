@@ -14,9 +14,8 @@ from core.roles import Role
 from core.testing import error, ok, token_client
 from projects.models import Project
 from projects.services import project_delete
-from tasks.claims import task_release
 from tasks.models import Task
-from tasks.services import TaskSpec, tasks_create
+from tasks.services import TaskSpec, task_release, tasks_create
 
 
 @pytest.fixture

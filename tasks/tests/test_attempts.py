@@ -7,9 +7,8 @@ import pytest
 from django.utils import timezone
 
 from core.testing import ok
-from tasks.claims import tasks_claim, tasks_reclaim_expired
 from tasks.models import Task, TaskAttempt
-from tasks.services import tasks_requeue_project
+from tasks.services import tasks_claim, tasks_reclaim_expired, tasks_requeue_project
 from tasks.tests.conftest import claim, report, worker_actor
 
 Outcome = TaskAttempt.Outcome

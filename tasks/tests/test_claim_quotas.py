@@ -9,9 +9,8 @@ from accounts.models import PlatformAccount, utc_today
 from accounts.services import account_create
 from core.testing import ok
 from projects.models import Project
-from tasks.claims import tasks_claim
 from tasks.models import Task
-from tasks.services import TaskSpec, tasks_create
+from tasks.services import TaskSpec, tasks_claim, tasks_create
 from tasks.tests.conftest import worker_actor
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from core.actors import Actor
 from projects.models import Project
 from tasks.models import Task
-from tasks.services import TaskSpec, task_claim, tasks_create
+from tasks.services import TaskSpec, tasks_claim, tasks_create
 from tasks.tests.conftest import worker_actor
 
 THREADS = 16
@@ -28,8 +28,8 @@ def test_each_ready_task_is_handed_out_exactly_once():
     def worker(slot: int) -> None:
         try:
             start.wait()
-            while (task := task_claim(actor=actors[slot], task_types=["render"])) is not None:
-                claimed[slot].append(task.id)
+            while tasks := tasks_claim(actor=actors[slot], task_types=["render"]):
+                claimed[slot].extend(task.id for task in tasks)
         except BaseException as exc:  # reported below; a thread cannot fail the test itself
             errors.append(exc)
         finally:

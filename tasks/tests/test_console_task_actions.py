@@ -5,7 +5,7 @@ import pytest
 
 from projects.models import Project
 from tasks.models import Task
-from tasks.services import TaskSpec, task_claim, tasks_create
+from tasks.services import TaskSpec, tasks_claim, tasks_create
 from tasks.tests.conftest import worker_actor
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def test_retry_a_failed_task_from_its_page(console, script_task):
 
 
 def test_fail_a_processing_task_with_a_reason(console, script_task):
-    claimed = task_claim(actor=worker_actor(), task_types=["script_generation"], worker_id="w7")
+    [claimed] = tasks_claim(actor=worker_actor(), task_types=["script_generation"], worker_id="w7")
     assert claimed.pk == script_task.pk
     console.open(f"/admin/tasks/task/{script_task.pk}/change/")
     page = console.page

@@ -7,7 +7,7 @@ from core.roles import Role
 from core.testing import console_messages, make_person, session_client
 from projects.models import Project
 from tasks.models import Task
-from tasks.services import TaskSpec, task_claim, task_fail, task_update, tasks_create
+from tasks.services import TaskSpec, task_fail, task_update, tasks_claim, tasks_create
 from tasks.tests.conftest import worker_actor
 
 PAGE = "/admin/tasks/task/{}/change/"
@@ -42,7 +42,7 @@ def said_after(client, response):
 
 
 def claimed(root):
-    task = task_claim(actor=worker_actor(), task_types=["script"], worker_id="w1")
+    [task] = tasks_claim(actor=worker_actor(), task_types=["script"], worker_id="w1")
     assert task.id == root.id
     return task
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from core.testing import ok
-from tasks.bookkeeping import retry_delay
 from tasks.models import Task
+from tasks.services.lifecycle import retry_delay
 from tasks.tests.conftest import patch, report
 
 

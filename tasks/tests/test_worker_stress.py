@@ -16,9 +16,8 @@ from django.db import connection, connections
 from core.actors import Actor
 from core.exceptions import ApplicationError
 from projects.models import Project
-from tasks.claims import tasks_claim
 from tasks.models import Task
-from tasks.services import TaskSpec, task_update, tasks_create
+from tasks.services import TaskSpec, task_update, tasks_claim, tasks_create
 from tasks.tests.conftest import worker_actor
 
 pytestmark = [

@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from core.testing import error, ok
-from tasks.claims import tasks_reclaim_expired
 from tasks.models import Task
+from tasks.services import tasks_reclaim_expired
 from webhooks.tests.conftest import task_of
 
 

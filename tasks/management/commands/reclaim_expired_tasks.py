@@ -1,5 +1,5 @@
 from core.audit import AuditedCommand
-from tasks.claims import tasks_reclaim_expired
+from tasks.services import tasks_reclaim_expired
 
 
 class Command(AuditedCommand):

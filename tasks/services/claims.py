@@ -12,43 +12,32 @@ claims, never all of them.
 """
 
 import itertools
-import logging
 import secrets
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Min, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from accounts.crypto import CredentialsDecryptionError, decrypt_credentials
 from accounts.models import PlatformAccount, utc_today
 from core import audit
 from core.actors import Actor
-from core.exceptions import ApplicationError
-from projects.models import Project
-from tasks.attempts import LEASE_EXPIRED_MESSAGE, attempts_close, attempts_open
-from tasks.bookkeeping import (
-    _apply_counter_deltas,
-    check_lease,
-    sync_project_statuses,
+from tasks.models import Task, TaskAttempt
+from tasks.selectors import claim_payloads
+from tasks.services.lifecycle import Cause, lease_deadline, move
+from tasks.services.progress import start_projects
+from tasks.services.records import (
+    LEASE_EXPIRED_MESSAGE,
+    attempts_close,
+    attempts_open,
     task_entry,
 )
-from tasks.models import Task, TaskAttempt, TaskDependency
-from workerconfigs.services import tasks_merged_configs
 
 Status = Task.Status
-logger = logging.getLogger(__name__)
 
 # Where the next multi-type claim of this process starts dealing (see the module docstring).
 _rotation = itertools.count()
-
-
-def lease_deadline(now, lease_seconds: int | None):
-    return now + timedelta(seconds=lease_seconds or settings.TASK_DEFAULT_LEASE_SECONDS)
 
 
 def _claim_candidates(
@@ -137,7 +126,12 @@ def tasks_claim(
     worker_id = worker_id or actor.name or None
     types = sorted(set(task_types))
     rows = _claim_candidates(types=types, max_tasks=max_tasks, platforms=platforms, now=now)
-    expired, entries = _fail_exhausted([t for t in rows if t.status == Status.PROCESSING], now)
+    expired = [t for t in rows if t.status == Status.PROCESSING]
+    # Expired leases on the last attempt fail for good (a task that keeps crashing its
+    # workers runs out of attempts); the others are claimed again.
+    move([t for t in expired if t.attempts >= t.max_attempts], cause=Cause.LEASE_EXPIRED)
+    expired = [t for t in expired if t.attempts < t.max_attempts]
+    entries = []
     candidates: dict[str, list[Task]] = {t: [] for t in types}
     for task in [t for t in rows if t.status == Status.PENDING] + expired:
         candidates[task.task_type].append(task)
@@ -179,7 +173,7 @@ def tasks_claim(
         updated_at=now,
         **account_update,
     )
-    started = _start_projects({t.project_id for t in picked}, now)
+    started = start_projects({t.project_id for t in picked}, now)
     for task in picked:
         entries.append(
             task_entry(
@@ -201,34 +195,6 @@ def tasks_claim(
         task.lease_holder_id = actor.user_id
     attempts_open(picked, now=now)
     return picked
-
-
-def _start_projects(project_ids: set[int], now) -> list:
-    """The first claim starts the project: a conditional UPDATE, so racing claims agree; it
-    returns the projects it started (RETURNING, so the trail costs no extra query)."""
-    table = connection.ops.quote_name(Project._meta.db_table)
-    ids = sorted(project_ids)
-    sql = (
-        f"UPDATE {table} SET status = %s, updated_at = %s"
-        f" WHERE id IN ({', '.join(['%s'] * len(ids))}) AND status = %s"
-        " AND deleted_at IS NULL RETURNING id, name"
-    )
-    at = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Project.Status.PROCESSING, at, *ids, Project.Status.PENDING])
-        rows = cursor.fetchall()
-    return [
-        audit.entry(
-            action="project.status",
-            target_model=Project,
-            target_id=project_id,
-            target_repr=name,
-            from_status=Project.Status.PENDING,
-            to_status=Project.Status.PROCESSING,
-            reason="derived from its tasks: the first one was claimed",
-        )
-        for project_id, name in rows
-    ]
 
 
 def _claim_reason(task: Task, worker_id: str | None) -> str:
@@ -266,50 +232,6 @@ def _deal(candidates: dict[str, list[Task]], types: list[str], max_tasks: int) -
                 picked.append(task)
                 heads[task_type] += 1
     return picked
-
-
-def _fail_exhausted(expired: list[Task], now) -> tuple[list[Task], list]:
-    """Expired leases on the last attempt fail for good (a task that keeps crashing its
-    workers runs out of attempts); the others are returned to be claimed again, with the
-    audit entries of the failures (unsaved)."""
-    exhausted = [t for t in expired if t.attempts >= t.max_attempts]
-    entries = _fail_for_good(exhausted, now) if exhausted else []
-    return [t for t in expired if t.attempts < t.max_attempts], entries
-
-
-LEASE_EXPIRED_FOR_GOOD = "Lease expired on the last attempt; the worker did not report."
-
-
-def _fail_for_good(tasks: list[Task], now) -> list:
-    attempts_close(
-        [t.id for t in tasks],
-        outcome=TaskAttempt.Outcome.LEASE_EXPIRED,
-        now=now,
-        error_message=LEASE_EXPIRED_MESSAGE,
-        at_lease_expiry=True,
-    )
-    # worker_id stays: the last worker is what an operator looks for on a failed task.
-    Task.objects.filter(id__in=[t.id for t in tasks]).update(
-        status=Status.FAILED,
-        error_message=Value(LEASE_EXPIRED_FOR_GOOD),
-        lease_expires_at=None,
-        updated_at=now,
-    )
-    deltas: dict[int, Counter] = defaultdict(Counter)
-    for task in tasks:
-        deltas[task.project_id]["failed_tasks"] += 1
-    _apply_counter_deltas(deltas)
-    entries = [
-        task_entry(
-            task,
-            "task.lease_expired",
-            Status.PROCESSING,
-            Status.FAILED,
-            reason=f"{LEASE_EXPIRED_FOR_GOOD} (worker {task.worker_id or 'unnamed'})",
-        )
-        for task in tasks
-    ]
-    return entries + sync_project_statuses(deltas.keys())
 
 
 def _bind_accounts(picked: list[Task], now) -> list[Task]:
@@ -374,198 +296,3 @@ def _bind_accounts(picked: list[Task], now) -> list[Task]:
             updated_at=now,
         )
     return kept
-
-
-def claim_payloads(tasks: list[Task]) -> dict[int, dict]:
-    """What a worker needs beside the task, for all claimed tasks in a constant number of
-    queries: its dependencies' outputs, its merged worker configs, its account's credentials.
-    """
-    ids = [t.id for t in tasks]
-    outputs: dict[int, dict] = defaultdict(dict)
-    edges = TaskDependency.objects.filter(task_id__in=ids).order_by("task_id", "depends_on_id")
-    for task_id, dep_id, output in edges.values_list(
-        "task_id", "depends_on_id", "depends_on__task_output"
-    ):
-        outputs[task_id][str(dep_id)] = output
-    configs = tasks_merged_configs(ids)
-    account_ids = {t.platform_account_id for t in tasks if t.platform_account_id}
-    secrets_by_account = {}
-    for account_id, token in PlatformAccount.all_objects.filter(id__in=account_ids).values_list(
-        "id", "credentials_encrypted"
-    ):
-        try:
-            secrets_by_account[account_id] = decrypt_credentials(token)
-        except CredentialsDecryptionError:
-            logger.error("Claim refused: credentials of platform account %s", account_id)
-            raise ApplicationError(
-                f"The credentials of platform account {account_id} cannot be decrypted with "
-                "the configured keys (SHORTSGEN_CREDENTIALS_KEY); the claim was undone.",
-                status_code=503,
-            ) from None
-    return {
-        t.id: {
-            "dependencies": [int(dep_id) for dep_id in outputs.get(t.id, {})],
-            "dependency_outputs": outputs.get(t.id, {}),
-            "configs": configs[t.id],
-            "credentials": secrets_by_account.get(t.platform_account_id),
-        }
-        for t in tasks
-    }
-
-
-# --- leases ---------------------------------------------------------------------------------
-
-
-def _lock_processing(task_id: int, action: str) -> Task:
-    task = Task.objects.select_for_update().filter(id=task_id).first()
-    if task is None:
-        raise ApplicationError("Task not found", status_code=404)
-    if task.status != Status.PROCESSING:
-        raise ApplicationError(
-            f"Cannot {action} task {task.id}: it is {task.status}, not processing."
-        )
-    return task
-
-
-@transaction.atomic
-def task_heartbeat(
-    *,
-    task_id: int,
-    actor: Actor,
-    lease_token: str | None = None,
-    lease_seconds: int | None = None,
-) -> Task:
-    """Extend the lease of a processing task held by this worker."""
-    task = _lock_processing(task_id, "heartbeat")
-    now = timezone.now()
-    check_lease(task, actor=actor, lease_token=lease_token, now=now)
-    task.lease_expires_at = lease_deadline(now, lease_seconds)
-    task.save(update_fields=["lease_expires_at", "updated_at"])
-    return Task.objects.with_dependency_ids().get(id=task.id)
-
-
-@transaction.atomic
-def task_release(*, task_id: int, actor: Actor, lease_token: str | None = None) -> Task:
-    """Give a claimed task back unrun: pending again at once, and the attempt not counted."""
-    task = _lock_processing(task_id, "release")
-    now = timezone.now()
-    check_lease(task, actor=actor, lease_token=lease_token, now=now)
-    released = task_entry(
-        task,
-        "task.release",
-        Status.PROCESSING,
-        Status.PENDING,
-        reason=f"worker {task.worker_id or 'unnamed'}; the attempt is not counted",
-        actor=actor,
-    )
-    requeued = _back_to_queue([task], now, outcome=TaskAttempt.Outcome.RELEASED)
-    audit.record_many([released, *requeued])
-    return Task.objects.with_dependency_ids().get(id=task.id)
-
-
-def _back_to_queue(tasks: list[Task], now, *, outcome: str) -> list:
-    """Pending again at once (a released attempt is not counted, an expired one is); returns
-    the projects' status changes (unsaved entries)."""
-    refund_attempt = outcome == TaskAttempt.Outcome.RELEASED
-    expired = outcome == TaskAttempt.Outcome.LEASE_EXPIRED
-    attempts_close(
-        [t.id for t in tasks],
-        outcome=outcome,
-        now=now,
-        error_message=LEASE_EXPIRED_MESSAGE if expired else None,
-        at_lease_expiry=expired,
-    )
-    # worker_id stays (the last worker, for people), until the next claim names its own.
-    Task.objects.filter(id__in=[t.id for t in tasks]).update(
-        status=Status.PENDING,
-        # Never below 0: a task put in processing by an edit, not a claim, counted no attempt.
-        attempts=Greatest(F("attempts") - 1, 0) if refund_attempt else F("attempts"),
-        lease_expires_at=None,
-        started_at=None,
-        available_at=now,
-        updated_at=now,
-    )
-    return sync_project_statuses({t.project_id for t in tasks})
-
-
-@transaction.atomic
-def tasks_reclaim_expired(*, limit: int = 10_000) -> dict[str, int]:
-    """Put tasks whose lease ran out back to pending, or fail them when out of attempts."""
-    now = timezone.now()
-    expired = list(
-        Task.objects.filter(status=Status.PROCESSING, lease_expires_at__lte=now)
-        .order_by("lease_expires_at", "id")
-        .select_for_update(skip_locked=True)[:limit]
-    )
-    retry, entries = _fail_exhausted(expired, now)
-    if retry:
-        entries += [
-            task_entry(
-                task,
-                "task.lease_expired",
-                Status.PROCESSING,
-                Status.PENDING,
-                reason=f"Lease expired (worker {task.worker_id or 'unnamed'}); back to the queue.",
-            )
-            for task in retry
-        ]
-        entries += _back_to_queue(retry, now, outcome=TaskAttempt.Outcome.LEASE_EXPIRED)
-    audit.record_many(entries)
-    return {"requeued": len(retry), "failed": len(expired) - len(retry)}
-
-
-# --- reading ----------------------------------------------------------------------------------
-
-
-def task_types() -> list[str]:
-    """Every task type of live tasks, sorted."""
-    return list(Task.objects.order_by("task_type").values_list("task_type", flat=True).distinct())
-
-
-def ready_condition(now) -> Q:
-    """Ready to claim (see the module docstring), as /api/tasks/stats and the console count it."""
-    return Q(status=Status.PENDING, available_at__lte=now) | Q(
-        status=Status.PROCESSING, lease_expires_at__lte=now
-    )
-
-
-def task_stats() -> list[dict]:
-    """Counts by type and status, ready count and the age of the oldest ready task per type."""
-    now = timezone.now()
-    rows: dict[str, dict] = {}
-
-    def row(task_type):
-        return rows.setdefault(
-            task_type,
-            {
-                "task_type": task_type,
-                "counts": dict.fromkeys(Status.values, 0),
-                "ready": 0,
-                "oldest_ready_age_seconds": None,
-            },
-        )
-
-    # COUNT(*), not COUNT(id): the index on (task_type, status) of live tasks answers alone.
-    counts = Task.objects.order_by().values("task_type", "status").annotate(n=Count("*"))
-    for item in counts:
-        row(item["task_type"])["counts"][item["status"]] = item["n"]
-    ready = (
-        Task.objects.filter(ready_condition(now))
-        .order_by()
-        .values("task_type")
-        .annotate(
-            n=Count("id"),
-            oldest=Min(
-                Case(
-                    When(status=Status.PROCESSING, then=F("lease_expires_at")),
-                    default=F("available_at"),
-                )
-            ),
-        )
-    )
-    for item in ready:
-        entry = row(item["task_type"])
-        entry["ready"] = item["n"]
-        age = (now - item["oldest"]).total_seconds()
-        entry["oldest_ready_age_seconds"] = round(max(0.0, age), 3)
-    return [rows[t] for t in sorted(rows)]

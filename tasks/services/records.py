@@ -1,4 +1,5 @@
-"""The record of each lease (`TaskAttempt`): opened by the claim, closed when the lease ends.
+"""The records of what happened to tasks: their attempts (`TaskAttempt`, one per lease) and
+their audit entries.
 
 Both sit on the hot path (the claim and the report), so each is one statement whatever the
 number of tasks: a bulk INSERT, and one UPDATE of the open rows.
@@ -9,9 +10,9 @@ from collections.abc import Iterable
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from core import audit
+from core.actors import Actor
 from tasks.models import Task, TaskAttempt
-
-Outcome = TaskAttempt.Outcome
 
 # Why a lease that ran out ended, on the attempt (the task says what became of it).
 LEASE_EXPIRED_MESSAGE = "Lease expired; the worker did not report."
@@ -59,3 +60,26 @@ def attempts_close(
     if at_lease_expiry:
         changes["finished_at"] = Coalesce(Subquery(task.values("lease_expires_at")[:1]), Value(now))
     TaskAttempt.objects.filter(task_id__in=task_ids, finished_at__isnull=True).update(**changes)
+
+
+def task_entry(
+    task: Task,
+    action: str,
+    old: str,
+    new: str,
+    *,
+    reason: str | None = "",
+    changes: dict | None = None,
+    actor: Actor | None = None,
+):
+    """An unsaved audit entry about one task (from → to left blank when the status stays)."""
+    return audit.entry(
+        action=action,
+        target_model=Task,
+        target_id=task.id,
+        target_repr=f"#{task.id} {task.task_type}",
+        **audit.status_move(old, new),
+        reason=reason,
+        changes=changes,
+        actor=actor,
+    )

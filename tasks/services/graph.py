@@ -1,0 +1,113 @@
+"""A project's task graph as a whole: its dependencies, deleting a task from it, starting
+it over, and recounting it."""
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core import audit
+from core.dag import CycleError, topological_order
+from core.exceptions import ApplicationError
+from projects.models import Project
+from tasks.models import Task, TaskAttempt, TaskDependency
+from tasks.services.lifecycle import Cause, lock_tasks, move
+from tasks.services.progress import counted, move_counters, sync_project_statuses
+from tasks.services.records import attempts_close, task_entry
+
+Status = Task.Status
+
+
+def replace_dependencies(task: Task, dependency_ids: Sequence[int]) -> None:
+    """Give a task a new set of dependencies: same project, existing, and no cycle."""
+    wanted = set(dependency_ids)
+    if task.id in wanted:
+        raise ApplicationError("dependencies: A task cannot depend on itself.")
+    # Locking the project row serialises graph edits of one project, so two concurrent
+    # edits cannot each pass the cycle check and together close a loop.
+    Project.objects.select_for_update().filter(id=task.project_id).first()
+    found = dict(Task.objects.filter(id__in=wanted).values_list("id", "project_id"))
+    for dep in sorted(wanted):
+        if dep not in found:
+            raise ApplicationError(f"dependencies: Task {dep} not found.")
+        if found[dep] != task.project_id:
+            raise ApplicationError(f"dependencies: Task {dep} belongs to another project.")
+    parents = defaultdict(set)
+    for task_id, depends_on_id in TaskDependency.objects.filter(
+        task__project_id=task.project_id
+    ).values_list("task_id", "depends_on_id"):
+        parents[task_id].add(depends_on_id)
+    existing = set(parents[task.id])
+    parents[task.id] = wanted
+    try:
+        topological_order(list({task.id, *wanted, *parents}), parents)
+    except CycleError:
+        raise ApplicationError("dependencies: These dependencies would create a cycle.") from None
+    TaskDependency.objects.filter(task=task).exclude(depends_on_id__in=wanted).delete()
+    TaskDependency.objects.bulk_create(
+        [TaskDependency(task=task, depends_on_id=dep) for dep in wanted - existing]
+    )
+
+
+@transaction.atomic
+def task_delete(*, task_id: int) -> None:
+    """Soft-delete one task; refused (409) while live tasks depend on it.
+
+    A live task depends only on live tasks, so the graph never waits for, nor runs without,
+    a task that is gone. Whatever lease the task has ends with it: its worker's next
+    heartbeat or report finds no task (404).
+    """
+    # Lock order, as everywhere: the task, then its project. The project's row serialises
+    # the graph's edits (a PATCH of dependencies and a creation take it too), so no
+    # dependent can appear between the check below and the commit. NO KEY UPDATE on the
+    # task: a PATCH that holds the project and names this task as a dependency checks its
+    # foreign key (FOR KEY SHARE) without waiting for us, commits, and is seen below.
+    task = lock_tasks(Q(id=task_id), not_found="Task not found", no_key=True)[0]
+    Project.objects.select_for_update(no_key=True).filter(id=task.project_id).first()
+    dependents = list(
+        TaskDependency.objects.filter(depends_on_id=task.id, task__deleted_at__isnull=True)
+        .order_by("task_id")
+        .values_list("task_id", flat=True)
+    )
+    if dependents:
+        shown = ", ".join(map(str, dependents[:10]))
+        if len(dependents) > 10:
+            shown += f" and {len(dependents) - 10} more"
+        raise ApplicationError(
+            f"Task {task.id} cannot be deleted: tasks depend on it ({shown}). Delete them "
+            "first, or remove it from their dependencies; nothing was deleted.",
+            status_code=409,
+            data={"dependent_task_ids": dependents},
+        )
+    now = timezone.now()
+    if task.status == Status.PROCESSING:
+        attempts_close([task.id], outcome=TaskAttempt.Outcome.DELETED, now=now)
+    Task.objects.filter(id=task.id).update(deleted_at=now, updated_at=now)
+    delta = Counter(total_tasks=-1)
+    delta.subtract(counted(task.status))
+    move_counters({task.project_id: delta})
+    deleted = task_entry(task, "task.delete", task.status, task.status)
+    audit.record_many([deleted, *sync_project_statuses([task.project_id])])
+
+
+def tasks_requeue_project(project: Project) -> None:
+    """Put every task of the project back to its start: roots pending, the rest waiting."""
+    move(lock_tasks(Q(project=project), not_found=None), cause=Cause.REQUEUE)
+
+
+def project_recount_tasks(project: Project) -> list:
+    """Recompute the counters from the live tasks (for repairs after manual database edits);
+    return the audit entries of what changed (unsaved, for the caller to record)."""
+    counts = Counter(Task.objects.filter(project=project).values_list("status", flat=True))
+    counters = {
+        "total_tasks": sum(counts.values()),
+        "completed_tasks": counts[Status.COMPLETED],
+        "failed_tasks": counts[Status.FAILED],
+    }
+    before = dict(Project.all_objects.filter(id=project.id).values(*counters).get())
+    Project.all_objects.filter(id=project.id).update(**counters, updated_at=timezone.now())
+    changes = audit.changes_between(before, counters)
+    recount = audit.entry(action="project.recount", target=project, changes=changes)
+    return [recount, *sync_project_statuses([project.id])]
