@@ -124,8 +124,9 @@ def test_a_report_costs_one_query_more_than_before_the_trail(
     body = {"status": "completed", "task_output": {}, "lease_token": claimed["lease_token"]}
     # 10 before the trail, 11 with its one INSERT; the project's status does not change (its
     # other tasks are pending), so reading the projects that change replaces the UPDATE that
-    # changed none (docs/console.md, "Audit trail"); 12 with the attempt's closing UPDATE.
-    with django_assert_num_queries(12):
+    # changed none (docs/console.md, "Audit trail"); 12 with the attempt's closing UPDATE;
+    # on PostgreSQL 11 since the counters and the status move in one statement (issue 12).
+    with django_assert_num_queries(11 if connection.vendor == "postgresql" else 12):
         ok(worker_api.patch(f"/api/tasks/{claimed['id']}", body, format="json"))
 
 

@@ -16,7 +16,7 @@ from core.exceptions import ApplicationError
 from projects.models import Project
 from tasks.models import Task, TaskDependency
 from tasks.services.lifecycle import lease_to
-from tasks.services.progress import counted, move_counters, sync_project_statuses
+from tasks.services.progress import counted, move_progress
 from tasks.services.records import task_entry
 
 Status = Task.Status
@@ -100,9 +100,8 @@ def tasks_create(specs: Sequence[TaskSpec], *, actor: Actor | None = None) -> li
     for task in tasks:
         deltas[task.project_id]["total_tasks"] += 1
         deltas[task.project_id].update(counted(task.status))
-    move_counters(deltas)
     entries = [task_entry(task, "task.create", "", task.status, actor=actor) for task in tasks]
-    audit.record_many(entries + sync_project_statuses(deltas.keys()))
+    audit.record_many(entries + move_progress(deltas))
     return list(Task.objects.filter(id__in=[t.id for t in tasks]).with_dependency_ids())
 
 

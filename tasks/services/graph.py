@@ -14,7 +14,7 @@ from core.exceptions import ApplicationError
 from projects.models import Project
 from tasks.models import Task, TaskAttempt, TaskDependency
 from tasks.services.lifecycle import Cause, lock_tasks, move
-from tasks.services.progress import counted, move_counters, sync_project_statuses
+from tasks.services.progress import counted, move_progress, sync_project_statuses
 from tasks.services.records import attempts_close, task_entry
 
 Status = Task.Status
@@ -87,9 +87,8 @@ def task_delete(*, task_id: int) -> None:
     Task.objects.filter(id=task.id).update(deleted_at=now, updated_at=now)
     delta = Counter(total_tasks=-1)
     delta.subtract(counted(task.status))
-    move_counters({task.project_id: delta})
     deleted = task_entry(task, "task.delete", task.status, task.status)
-    audit.record_many([deleted, *sync_project_statuses([task.project_id])])
+    audit.record_many([deleted, *move_progress({task.project_id: delta})])
 
 
 def tasks_requeue_project(project: Project) -> None:

@@ -11,7 +11,7 @@ status, and the audit trail. The claim's own change (pending → processing) sta
 
 import enum
 import secrets
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -25,7 +25,7 @@ from core.exceptions import ApplicationError
 from core.roles import Role
 from core.transitions import check_transition
 from tasks.models import Task, TaskAttempt, TaskDependency
-from tasks.services.progress import counted, move_counters, sync_project_statuses
+from tasks.services.progress import counted, move_progress, restart_progress
 from tasks.services.records import LEASE_EXPIRED_MESSAGE, attempts_close, task_entry
 
 Status = Task.Status
@@ -93,7 +93,7 @@ def move(
     if cause is Cause.LEASE_EXPIRED:  # dated at the lease's end, so before the lease is cleared
         _close_attempts(leaving, cause, status, now)
     fields = {"updated_at", *changes}
-    deltas: dict[int, Counter] = defaultdict(Counter)
+    deltas = {task.project_id: Counter() for task in tasks}
     completed, reopened, entries = [], [], []
     for task in tasks:
         old, new = task.status, targets[task.id]
@@ -113,10 +113,12 @@ def move(
         _close_attempts(leaving, cause, status, now)
     promote_dependents(completed, now)
     _demote_dependents(reopened, now)
-    move_counters(deltas)
-    # A project starting over gets its status from its own service (regenerate), not derived.
-    if cause is not Cause.REQUEUE:
-        entries += sync_project_statuses({task.project_id for task in tasks})
+    if cause is Cause.REQUEUE:
+        # Counted afresh, not moved: counters an edit of the database left wrong are mended
+        # too. The status is its own service's (a regenerate sets it), not derived.
+        restart_progress(Counter(task.project_id for task in tasks))
+    else:
+        entries += move_progress(deltas)
     audit.record_many(entries)  # one INSERT for the tasks and their projects
 
 

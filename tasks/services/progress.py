@@ -2,11 +2,12 @@
 failed) and the status derived from them. Only the task lifecycle writes these.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.lookups import Exact, GreaterThan
 from django.utils import timezone
 
 from core import audit
@@ -25,70 +26,106 @@ def counted(status: str) -> Counter:
     return Counter()
 
 
-def move_counters(deltas: dict[int, Counter]) -> None:
-    """Add each project's deltas to its counters (F-expressions: concurrent moves add up)."""
+def move_progress(deltas: dict[int, Counter]) -> list:
+    """Add each project's deltas to its counters and derive its status from them; return the
+    audit entries of the status changes (unsaved: the caller records them with its own, in
+    one INSERT).
+
+    Counters move by addition, so that concurrent reports never lose one; projects with the
+    same deltas move together, so a report or a batch in one project costs one statement on
+    PostgreSQL (two on SQLite, which serialises writers anyway and cannot return another
+    table's columns from an UPDATE).
+    """
+    groups: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for project_id, delta in deltas.items():
-        increments = {name: F(name) + amount for name, amount in delta.items() if amount}
-        if increments:
-            Project.all_objects.filter(id=project_id).update(
-                **increments, updated_at=timezone.now()
+        key = (delta["total_tasks"], delta["completed_tasks"], delta["failed_tasks"])
+        groups[key].append(project_id)
+    entries = []
+    for (total, completed, failed), project_ids in sorted(groups.items()):
+        moves = {
+            "total_tasks": F("total_tasks") + total,
+            "completed_tasks": F("completed_tasks") + completed,
+            "failed_tasks": F("failed_tasks") + failed,
+        }
+        status = derived_status(**moves)
+        entries += [
+            audit.entry(
+                action="project.status",
+                target_model=Project,
+                target_id=project_id,
+                target_repr=name,
+                from_status=old,
+                to_status=new,
+                reason="derived from its tasks",
             )
+            for project_id, name, old, new in _move(sorted(project_ids), moves, status)
+            if old != new
+        ]
+    return entries
+
+
+def restart_progress(totals: Counter) -> None:
+    """Counters of projects whose every task is back at the start: `totals` tasks, none done."""
+    for project_id, total in totals.items():
+        Project.all_objects.filter(id=project_id).update(
+            total_tasks=total, completed_tasks=0, failed_tasks=0, updated_at=timezone.now()
+        )
 
 
 def sync_project_statuses(project_ids: Iterable[int]) -> list:
-    """Derive each project's status from its tasks; return the audit entries of the changes
-    (unsaved: the caller records them with its own, in one INSERT).
+    """Derive each project's status from its counters as they stand (after a recount)."""
+    return move_progress({project_id: Counter() for project_id in project_ids})
+
+
+def derived_status(*, total_tasks, completed_tasks, failed_tasks) -> Case:
+    """A project's status from its counters (expressions: the values it is about to have).
 
     A task failed for good fails the project; all tasks completed complete it; a project
     that was completed or failed and has open tasks again goes back to processing (or
     pending if none has started); the first started task moves a pending project on. A
     project left without live tasks keeps its status: there is nothing to derive it from.
-
-    The projects whose status changes are read first (locked, with the status they get),
-    so the trail knows each one's old status; most reports change none, and then that read
-    is the only query, as the UPDATE was before.
     """
-    project_ids = list(project_ids)
-    if not project_ids:
-        return []
     P = Project.Status
     started = Exists(
         Task.objects.filter(
             project_id=OuterRef("pk"), status__in=[Status.PROCESSING, Status.COMPLETED]
         )
     )
-    derived = Case(
-        When(failed_tasks__gt=0, then=Value(P.FAILED)),
-        When(total_tasks__gt=0, completed_tasks=F("total_tasks"), then=Value(P.COMPLETED)),
+    has_tasks = Q(GreaterThan(total_tasks, 0))
+    return Case(
+        When(GreaterThan(failed_tasks, 0), then=Value(P.FAILED)),
+        When(has_tasks & Q(Exact(completed_tasks, total_tasks)), then=Value(P.COMPLETED)),
         When(Q(status__in=[P.PENDING, P.COMPLETED, P.FAILED]) & started, then=Value(P.PROCESSING)),
-        When(status__in=[P.COMPLETED, P.FAILED], total_tasks__gt=0, then=Value(P.PENDING)),
+        When(Q(status__in=[P.COMPLETED, P.FAILED]) & has_tasks, then=Value(P.PENDING)),
         default=F("status"),
+        output_field=Project._meta.get_field("status"),
     )
-    changing = list(
-        Project.all_objects.filter(id__in=project_ids)
-        .annotate(derived=derived)
-        .exclude(status=F("derived"))
-        .order_by("id")
-        .select_for_update(no_key=True)
-        .values_list("id", "name", "status", "derived")
+
+
+def _move(project_ids: list[int], moves: dict, status) -> list[tuple]:
+    """Write the counters and status; return (id, name, old status, new status) per project."""
+    projects = Project.all_objects.filter(id__in=project_ids).order_by("id")
+    if connection.vendor != "postgresql":
+        # SQLite's IMMEDIATE transactions already hold the write lock: read, then write.
+        moved = list(projects.annotate(new=status).values_list("id", "name", "status", "new"))
+        projects.update(**moves, status=status, updated_at=timezone.now())
+        return moved
+    # One statement: the new values computed on the locked rows (FOR NO KEY UPDATE returns
+    # the latest version of a row it waited for) and written by an UPDATE that returns the
+    # old status beside the new one (PostgreSQL 15 has no RETURNING OLD).
+    locked = projects.select_for_update(no_key=True).values("id", "name", "status")
+    locked = locked.annotate(**{f"new_{name}": value for name, value in moves.items()})
+    select, params = locked.annotate(new_status=status).query.sql_with_params()
+    table = connection.ops.quote_name(Project._meta.db_table)
+    sets = ", ".join(f"{name} = locked.new_{name}" for name in [*moves, "status"])
+    sql = (
+        f"UPDATE {table} SET {sets}, updated_at = %s FROM ({select}) AS locked"
+        f" WHERE {table}.id = locked.id"
+        f" RETURNING {table}.id, locked.name, locked.status, {table}.status"
     )
-    if not changing:
-        return []
-    Project.all_objects.filter(id__in=[row[0] for row in changing]).alias(derived=derived).exclude(
-        status=F("derived")
-    ).update(status=derived, updated_at=timezone.now())
-    return [
-        audit.entry(
-            action="project.status",
-            target_model=Project,
-            target_id=project_id,
-            target_repr=name,
-            from_status=old,
-            to_status=new,
-            reason="derived from its tasks",
-        )
-        for project_id, name, old, new in changing
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), *params])
+        return cursor.fetchall()
 
 
 def start_projects(project_ids: set[int], now) -> list:
