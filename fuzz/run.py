@@ -264,3 +264,5 @@ if __name__ == "__main__":
         sys.exit(main())
     except processes.ServerFailedToStart as failure:
         sys.exit(f"[fuzz] {failure}")
+    except KeyboardInterrupt:
+        sys.exit("[fuzz] interrupted; gunicorn and Schemathesis are stopped")

@@ -58,13 +58,15 @@ def port_is_taken(port: int) -> bool:
 
 
 def stop_on_signals() -> None:
-    """SIGTERM and SIGHUP unwind like Ctrl-C, so that every `finally` stops what it started."""
+    """SIGTERM and SIGHUP unwind like Ctrl-C, so that every `finally` stops what it started
+    (a signal the caller ignores, as nohup does SIGHUP, stays ignored)."""
 
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
     for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, interrupt)
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, interrupt)
 
 
 class GunicornServer:
