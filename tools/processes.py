@@ -110,16 +110,16 @@ class GunicornServer:
         command += ["--workers", str(self.workers), *self.options]
         if self.pidfile:
             command += ["--pid", str(self.pidfile)]
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
         try:
+            with self.log_path.open("ab") as log:
+                self.process = subprocess.Popen(
+                    command,
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             self.wait_until_ready()
         except BaseException:
             self.stop()
