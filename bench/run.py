@@ -84,8 +84,6 @@ def bench(stamp: str) -> dict:
     )
     ensure_database()
     token = manage("create_api_token", "bench", "--role", "worker", "--rotate", env=ENV)
-    log(f"seeding the large latency queue once: {LATENCY_ROWS:,} ready tasks")
-    seed_latency_queue()
     RESULTS.mkdir(exist_ok=True)
     server = GunicornServer(
         env=ENV,
@@ -95,8 +93,11 @@ def bench(stamp: str) -> dict:
         options=("--log-level", "warning"),
         pidfile=RESULTS / "gunicorn.pid",
     )
+    # Started before the long seed, so that a server that cannot start fails the bench early.
     with server:
         log(f"gunicorn on {server.url}")
+        log(f"seeding the large latency queue once: {LATENCY_ROWS:,} ready tasks")
+        seed_latency_queue()
         runs = [measure_run(number, server.url, token) for number in range(1, config.RUNS + 1)]
     return {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
