@@ -172,14 +172,15 @@ def stop_group(pgid: int, signum: int) -> None:
 
 def stop_stale_server(pidfile: Path, stop_seconds: float) -> None:
     """Stop the gunicorn an earlier run recorded in `pidfile`, if it still runs: only a process
-    that is gunicorn and leads its own group (as GunicornServer starts it)."""
+    started as GunicornServer starts it (gunicorn writing this pidfile, leading its own group),
+    never another process that got the pid since."""
     try:
         pid = int(pidfile.read_text().strip())
         command = Path(f"/proc/{pid}/cmdline").read_bytes()
         leads_its_group = os.getpgid(pid) == pid
     except (OSError, ValueError):
         return
-    if b"gunicorn" not in command or not leads_its_group:
+    if b"gunicorn" not in command or str(pidfile).encode() not in command or not leads_its_group:
         return
     print(f"stopping gunicorn {pid} left running by an earlier run ({pidfile.name})", flush=True)
     stop_group(pid, signal.SIGTERM)
