@@ -46,8 +46,9 @@ format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Benchmark (PostgreSQL): claim/complete throughput vs a raw-SQL view and Procrastinate, claim
-## latency at 1k and 1M ready tasks. BENCH_DATABASE_URL picks the (separate) database.
+## Benchmark (PostgreSQL): claim/complete throughput vs a raw-SQL view and Procrastinate, one
+## project vs projects of 50, claim latency at 1k and 1M ready tasks; BENCH_RUNS runs (3), the
+## median of each run's ratios. BENCH_DATABASE_URL picks the (separate) database.
 bench: venv
 	$(BIN)/python -m bench.run
 

@@ -19,7 +19,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.run import DB, ROOT, ensure_database, log, sql
+from bench.config import DB, ROOT, log
+from bench.database import ensure_database, sql
 
 TASKS = int(os.environ.get("BENCH_OVERVIEW_TASKS", "1000000"))
 REQUESTS = int(os.environ.get("BENCH_OVERVIEW_REQUESTS", "15"))

@@ -22,8 +22,6 @@ import json
 import os
 import re
 import shlex
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,13 +31,14 @@ from pathlib import Path
 import psycopg
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from tools import processes
+from tools.processes import BIN, ROOT
+
 DB = os.environ.get("FUZZ_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shortsgen_fuzz")
 SECONDS = float(os.environ.get("FUZZ_SECONDS", "240"))
 ROLES = [r.strip() for r in os.environ.get("FUZZ_ROLES", "client,worker,n8n").split(",") if r]
 ST_WORKERS = os.environ.get("FUZZ_WORKERS", "2")
-GUNICORN_WORKERS = os.environ.get("FUZZ_GUNICORN_WORKERS", "2")
+GUNICORN_WORKERS = int(os.environ.get("FUZZ_GUNICORN_WORKERS", "2"))
 SEED = os.environ.get("FUZZ_SEED", "")
 ST_ARGS = shlex.split(os.environ.get("FUZZ_ST_ARGS", ""))
 CHECKS = ",".join(
@@ -82,15 +81,7 @@ def log(message: str) -> None:
 
 
 def manage(*args: str) -> str:
-    result = subprocess.run(
-        [str(BIN / "python"), "manage.py", *args],
-        cwd=ROOT,
-        env=ENV,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout.strip()
+    return processes.manage(*args, env=ENV)
 
 
 def fresh_database() -> None:
@@ -102,58 +93,6 @@ def fresh_database() -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
     manage("migrate", "--noinput")
     manage("load_demo")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(port: int, logfile) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "shortsgen.wsgi",
-            "--config",
-            "shortsgen/gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            GUNICORN_WORKERS,
-            "--access-logfile",
-            "-",
-        ],
-        cwd=ROOT,
-        env=ENV,
-        stdout=logfile,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {server.returncode}; see {logfile.name}")
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200:
-                    return server
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        raise SystemExit(f"gunicorn did not answer /readyz within 90 s; see {logfile.name}")
-    except BaseException:
-        stop_gunicorn(server)
-        raise
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def seed_projects(url: str, client_token: str) -> None:
@@ -258,40 +197,38 @@ def failures_by_check(report: Path) -> dict[str, int]:
     return dict(Counter(name for name, _, _ in seen))
 
 
-def stop_on_sigterm(signum, frame):
-    # Like Ctrl-C: unwind, so that gunicorn and Schemathesis are stopped on the way out.
-    raise KeyboardInterrupt
-
-
 def main() -> int:
-    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    processes.stop_on_signals()
     os.chdir(ROOT)
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     log(f"database {DB}: drop, create, migrate, load_demo")
     fresh_database()
     tokens = {role: manage("create_api_token", f"fuzz-{role}", "--role", role) for role in ROLES}
-    port = int(os.environ.get("FUZZ_PORT") or free_port())
-    url = f"http://127.0.0.1:{port}"
     server_log = RESULTS / f"{stamp}-gunicorn.log"
+    server = processes.GunicornServer(
+        env=ENV,
+        port=int(os.environ.get("FUZZ_PORT") or processes.free_port()),
+        workers=GUNICORN_WORKERS,
+        log_path=server_log,
+        options=("--config", "shortsgen/gunicorn.conf.py", "--access-logfile", "-"),
+        pidfile=RESULTS / "gunicorn.pid",
+    )
     results = []
-    with server_log.open("w") as logfile:
-        server = start_gunicorn(port, logfile)
-        try:
-            log(f"gunicorn on {url} (log: {server_log.relative_to(ROOT)})")
-            if "client" in tokens:
-                seed_projects(url, tokens["client"])
-            schema = requests.get(f"{url}/api/schema/?format=json", timeout=30).json()
-            by_role = operations_by_role(schema)
-            total = sum(len(by_role.get(role, [])) for role in ROLES)
-            for role in ROLES:
-                operation_ids = by_role.get(role, [])
-                if not operation_ids:
-                    continue
-                share = max(MIN_PASS_SECONDS, SECONDS * len(operation_ids) / total)
-                results.append(run_pass(role, tokens[role], operation_ids, share, url, stamp))
-        finally:
-            stop_gunicorn(server)
+    with server:
+        url = server.url
+        log(f"gunicorn on {url} (log: {server_log.relative_to(ROOT)})")
+        if "client" in tokens:
+            seed_projects(url, tokens["client"])
+        schema = requests.get(f"{url}/api/schema/?format=json", timeout=30).json()
+        by_role = operations_by_role(schema)
+        total = sum(len(by_role.get(role, [])) for role in ROLES)
+        for role in ROLES:
+            operation_ids = by_role.get(role, [])
+            if not operation_ids:
+                continue
+            share = max(MIN_PASS_SECONDS, SECONDS * len(operation_ids) / total)
+            results.append(run_pass(role, tokens[role], operation_ids, share, url, stamp))
 
     server_errors = server_log.read_text().count("Unhandled error")
     totals = {key: sum(row[key] for row in results) for key in ("operations", "cases")}
@@ -323,4 +260,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except processes.ServerFailedToStart as failure:
+        sys.exit(f"[fuzz] {failure}")
+    except KeyboardInterrupt:
+        sys.exit("[fuzz] interrupted; gunicorn and Schemathesis are stopped")
