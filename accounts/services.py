@@ -139,7 +139,8 @@ def accounts_reset_daily_usage() -> int:
     return len(accounts)
 
 
-@transaction.atomic
+# No savepoint when nested: one statement, and the claim that calls it counts its queries.
+@transaction.atomic(savepoint=False)
 def accounts_count_uses(*, uses: Mapping[int, int], now: datetime | None = None) -> None:
     """Add today's uses to accounts (`{account_id: n}`), in one UPDATE.
 
