@@ -3,6 +3,7 @@ import os
 import pytest
 from django.core.cache import cache
 
+from core import token_cache
 from core.roles import Role
 from core.testing import session_client, token_client
 
@@ -38,6 +39,16 @@ def _fresh_throttles(settings):
     settings.SHORTSGEN_THROTTLE_RATES = dict.fromkeys(settings.SHORTSGEN_THROTTLE_RATES)
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_token_cache(settings):
+    # Off unless a test turns it on (core/tests/test_token_cache.py): with it, a request's
+    # query count would depend on whether an earlier request of the test used the token.
+    settings.SHORTSGEN_TOKEN_CACHE_SECONDS = 0
+    token_cache.clear()
+    yield
+    token_cache.clear()
 
 
 @pytest.fixture

@@ -88,7 +88,11 @@ class PlatformAccountAdmin(RecordActionsAdmin, SoftDeleteAdmin):
         ),
     ]
 
-    @admin.display(description="used / limit")
+    def get_queryset(self, request):
+        # Annotated so that the usage column sorts by today's remaining quota, in SQL.
+        return super().get_queryset(request).with_quota()
+
+    @admin.display(description="used / limit", ordering="quota_remaining")
     def usage(self, account):
         return (
             f"{account.effective_used_today} / {account.daily_limit}, "
@@ -102,14 +106,6 @@ class PlatformAccountAdmin(RecordActionsAdmin, SoftDeleteAdmin):
         if account.status != PlatformAccount.Status.ACTIVE:
             return account.status
         return format_html('{} <strong style="color:#ba2121">· exhausted</strong>', account.status)
-
-    @admin.display(description="remaining")
-    def remaining(self, account):
-        return account.remaining_quota
-
-    @admin.display(description="available", boolean=True)
-    def available(self, account):
-        return account.is_available
 
     @admin.display(description="stored credentials")
     def masked_credentials(self, account):

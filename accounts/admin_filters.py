@@ -4,7 +4,7 @@ from django.contrib import admin
 
 
 class QuotaListFilter(admin.SimpleListFilter):
-    """Today's quota, by the accounts' own expression (`with_remaining_quota`)."""
+    """Today's quota, by the accounts' own expression (`PlatformAccountQuerySet.with_quota`)."""
 
     title = "quota today"
     parameter_name = "quota"
@@ -14,7 +14,7 @@ class QuotaListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "exhausted":
-            return queryset.with_remaining_quota().filter(quota_left=0)
+            return queryset.with_quota().filter(quota_remaining=0)
         if self.value() == "left":
-            return queryset.with_remaining_quota().filter(quota_left__gt=0)
+            return queryset.with_quota().filter(quota_remaining__gt=0)
         return queryset

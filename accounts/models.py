@@ -13,28 +13,57 @@ def utc_today() -> date:
     return timezone.now().date()
 
 
-def effective_used_today_expression(today: date):
-    """`used_today` as the database sees it today: the stored count belongs to `usage_date`."""
-    return Case(When(usage_date=today, then=F("used_today")), default=Value(0))
+def daily_quota(*, daily_limit: int, used_today: int, usage_date: date, today: date):
+    """(used, remaining) quota of one loaded row on `today`, as a pair of ints.
+
+    The quota rule in Python, for rows already in memory (properties, admin, overview); it is
+    the same rule as `used_today_expression`/`remaining_quota_expression` below, and
+    accounts/tests/test_quota_rule.py holds the two equal. The stored count belongs to
+    `usage_date`: on any other day it counts as 0.
+    """
+    used = used_today if usage_date == today else 0
+    return used, max(0, daily_limit - used)
+
+
+def used_today_expression(today: date):
+    """`used_today` as the database sees it on `today` (0 when it belongs to another day)."""
+    return Case(
+        When(usage_date=today, then=F("used_today")),
+        default=Value(0),
+        output_field=models.IntegerField(),
+    )
+
+
+def remaining_quota_expression(today: date):
+    """max(0, daily_limit - used today), in SQL."""
+    return Greatest(
+        F("daily_limit") - used_today_expression(today),
+        Value(0),
+        output_field=models.IntegerField(),
+    )
 
 
 class PlatformAccountQuerySet(LiveQuerySet):
-    def with_remaining_quota(self):
-        """Alias `quota_left` (remaining quota today) for filtering and ordering in SQL."""
-        used = effective_used_today_expression(utc_today())
-        return self.alias(quota_left=Greatest(F("daily_limit") - used, Value(0)))
-
-    def available(self):
-        """Active accounts with quota left today, most remaining quota first."""
-        return (
-            self.with_remaining_quota()
-            .filter(status=PlatformAccount.Status.ACTIVE, deleted_at__isnull=True, quota_left__gt=0)
-            .order_by("-quota_left", "id")
+    def with_quota(self, today: date | None = None):
+        """Annotate `quota_used_today` and `quota_remaining` (on `today`, UTC today by default)."""
+        today = today or utc_today()
+        return self.annotate(
+            quota_used_today=used_today_expression(today),
+            quota_remaining=remaining_quota_expression(today),
         )
+
+    def available(self, today: date | None = None, platforms=None):
+        """Active, live accounts with quota left, most remaining quota first (then by id)."""
+        accounts = self.with_quota(today).filter(
+            status=PlatformAccount.Status.ACTIVE, deleted_at__isnull=True, quota_remaining__gt=0
+        )
+        if platforms is not None:
+            accounts = accounts.filter(platform__in=platforms)
+        return accounts.order_by("-quota_remaining", "id")
 
 
 class PlatformAccountManager(LiveManager.from_queryset(PlatformAccountQuerySet)):
-    pass
+    """Live accounts (soft-deleted ones hidden), with the quota methods of the queryset."""
 
 
 class PlatformAccount(SoftDeleteModel):
@@ -65,7 +94,7 @@ class PlatformAccount(SoftDeleteModel):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     objects = PlatformAccountManager()
-    all_objects = models.Manager.from_queryset(PlatformAccountQuerySet)()
+    all_objects = PlatformAccountQuerySet.as_manager()
 
     class Meta:
         ordering = ["platform", "id"]
@@ -81,13 +110,22 @@ class PlatformAccount(SoftDeleteModel):
     def __str__(self):
         return f"{self.platform}:{self.name}"
 
+    def quota_today(self, today: date | None = None) -> tuple[int, int]:
+        """(used, remaining) on `today` (UTC today by default), by the one quota rule."""
+        return daily_quota(
+            daily_limit=self.daily_limit,
+            used_today=self.used_today,
+            usage_date=self.usage_date,
+            today=today or utc_today(),
+        )
+
     @property
     def effective_used_today(self) -> int:
-        return self.used_today if self.usage_date == utc_today() else 0
+        return self.quota_today()[0]
 
     @property
     def remaining_quota(self) -> int:
-        return max(0, self.daily_limit - self.effective_used_today)
+        return self.quota_today()[1]
 
     @property
     def is_available(self) -> bool:

@@ -1,16 +1,20 @@
 """Every change to platform accounts. Each function runs in one transaction.
 
-Usage counts for one UTC day (`usage_date`). Readers compute today's usage
-(`PlatformAccount.effective_used_today`); writers reset a stale (count, day) pair before
-touching it, so the count restarts at midnight without any scheduled job.
+Usage counts for one UTC day (`usage_date`). Readers compute today's usage by the one quota
+rule (`accounts.models`: `PlatformAccount.objects.with_quota()` in SQL, `daily_quota` for a
+loaded row); writers store today's (count, day) pair before touching it, so the count
+restarts at midnight without any scheduled job.
 """
 
+from collections.abc import Mapping
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from accounts.crypto import MASK, encrypt_credentials, rotate_token
-from accounts.models import PlatformAccount, utc_today
+from accounts.models import PlatformAccount, used_today_expression, utc_today
 from core import audit
 from core.exceptions import ApplicationError, NotFoundError
 
@@ -135,26 +139,30 @@ def accounts_reset_daily_usage() -> int:
     return len(accounts)
 
 
-@transaction.atomic
-def account_consume_quota(*, account_id: int) -> bool:
-    """Count one use of an active account today; False when it has no quota left (or is gone)."""
-    today, now = utc_today(), timezone.now()
-    is_today = Q(usage_date=today)
-    # One conditional UPDATE, not read-check-write: two workers that both read 9 of 10
-    # would both pass the check and count 11 (or lose an increment). The database checks the
-    # WHERE and applies the increment under the row lock (PostgreSQL re-checks the WHERE on
-    # the updated row once the lock is free; SQLite serialises writers), so used_today never
-    # passes daily_limit. The first use of a new day restarts the count at 1 in the same
-    # statement, so two first uses of the day cannot both reset it either.
-    has_quota = (is_today & Q(used_today__lt=F("daily_limit"))) | (~is_today & Q(daily_limit__gt=0))
-    active = Q(id=account_id, status=PlatformAccount.Status.ACTIVE)
-    updated = PlatformAccount.objects.filter(active & has_quota).update(
-        used_today=Case(When(is_today, then=F("used_today") + 1), default=Value(1)),
+# No savepoint when nested: one statement, and the claim that calls it counts its queries.
+@transaction.atomic(savepoint=False)
+def accounts_count_uses(*, uses: Mapping[int, int], now: datetime | None = None) -> None:
+    """Add today's uses to accounts (`{account_id: n}`), in one UPDATE.
+
+    For a caller that has locked the rows and checked their remaining quota under the lock
+    (the claim): the check and this count then see the same usage. A count stored for
+    another day restarts at n, by the same `used_today_expression` the readers use.
+    """
+    if not uses:
+        return
+    today, now = utc_today(), now or timezone.now()
+    PlatformAccount.all_objects.filter(id__in=uses).update(
+        used_today=Case(
+            *[
+                When(id=account_id, then=used_today_expression(today) + Value(n))
+                for account_id, n in uses.items()
+            ],
+            output_field=PlatformAccount._meta.get_field("used_today"),
+        ),
         usage_date=today,
         last_used_at=now,
         updated_at=now,
     )
-    return updated == 1
 
 
 @transaction.atomic
@@ -184,11 +192,9 @@ def accounts_rotate_credentials() -> int:
 
 
 def _roll_over(account: PlatformAccount) -> None:
-    """Yesterday's count is today's 0: reset the stored pair before writing the row."""
-    today = utc_today()
-    if account.usage_date != today:
-        account.used_today = 0
-        account.usage_date = today
+    """Yesterday's count is today's 0: store today's pair before writing the row."""
+    account.used_today = account.effective_used_today
+    account.usage_date = utc_today()
 
 
 def _lock_live(account_id: int) -> PlatformAccount:

@@ -79,7 +79,7 @@ class PlatformAccountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def available(self, request, platform=None):
         params = PlatformPathSerializer(data={"platform": platform})
         params.is_valid(raise_exception=True)
-        accounts = PlatformAccount.objects.available().filter(**params.validated_data)
+        accounts = PlatformAccount.objects.available(platforms=[params.validated_data["platform"]])
         return Response(PlatformAccountListSerializer(accounts, many=True).data)
 
     @extend_schema(request=ResetUsageSerializer, responses=PlatformAccountSerializer)

@@ -1,10 +1,13 @@
 import re
 
 from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
 from rest_framework import exceptions
 
+from core import token_cache
 from core.models import ApiClient
 from core.throttling import FailedAuthenticationThrottle
+from core.token_cache import CachedToken, TokenUser
 
 # What knox issues (hex, after an optional prefix) and what tokens of old looked like; anything
 # else is refused before it reaches the database.
@@ -16,6 +19,8 @@ class ApiTokenAuthentication(TokenAuthentication):
 
     The user it returns carries `api_role`, its client's role (no role: no API client, and
     every endpoint refuses it). Failed attempts are counted per address and throttled.
+    A token found in the last `SHORTSGEN_TOKEN_CACHE_SECONDS` is served from this process's
+    cache (core.token_cache) without a query; its user is then a `TokenUser`.
     """
 
     keywords = (b"token", b"bearer")
@@ -31,6 +36,10 @@ class ApiTokenAuthentication(TokenAuthentication):
         if len(header) != 2 or not TOKEN_FORMAT.fullmatch(header[1]):
             throttle.record_failure(request)
             raise exceptions.AuthenticationFailed("Invalid token.")
+        digest = hash_token(header[1])
+        cached = token_cache.get(digest)
+        if cached is not None:
+            return TokenUser(cached), cached.auth_token(digest)
         try:
             user, token = self.authenticate_credentials(header[1].encode())
         except exceptions.AuthenticationFailed:
@@ -39,6 +48,17 @@ class ApiTokenAuthentication(TokenAuthentication):
         # A token of a user who is no API client (a person) has no role: it opens nothing.
         role = ApiClient.objects.filter(pk=user.pk).order_by().values_list("role", flat=True)
         user.api_role = role.first() or ""
+        token_cache.put(
+            token.digest,
+            CachedToken(
+                user_id=user.pk,
+                username=user.get_username(),
+                api_role=user.api_role,
+                token_key=token.token_key,
+                created=token.created,
+                expiry=token.expiry,
+            ),
+        )
         return user, token
 
     def _cleanup_token(self, auth_token) -> bool:

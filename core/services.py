@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from knox.models import AuthToken
 
-from core import audit
+from core import audit, token_cache
 from core.exceptions import ApplicationError
 from core.models import ApiClient
 from core.roles import API_ROLES
@@ -42,6 +42,7 @@ def api_client_create(*, name: str, role: str) -> tuple[ApiClient, str]:
 def api_client_rotate_token(*, client: ApiClient) -> str:
     """Revoke every token of the client and issue one new one (shown once)."""
     revoked, _ = AuthToken.objects.filter(user_id=client.user_id).delete()
+    token_cache.forget_user(client.user_id)
     _, token = AuthToken.objects.create(user=client.user, expiry=None)
     audit.record(
         action="api_client.rotate",
@@ -58,6 +59,7 @@ def api_client_set_role(*, client: ApiClient, role: str) -> ApiClient:
     old = ApiClient.objects.select_for_update().filter(pk=client.pk).values_list("role", flat=True)
     old = old.first()
     ApiClient.objects.filter(pk=client.pk).update(role=role)
+    token_cache.forget_user(client.user_id)
     client.role = role
     if old != role:
         changes = {"role": [old, role]}
@@ -69,5 +71,6 @@ def api_client_set_role(*, client: ApiClient, role: str) -> ApiClient:
 def api_client_revoke(*, client: ApiClient) -> int:
     """Revoke every token of the client; the client stays (its history names it)."""
     deleted, _ = AuthToken.objects.filter(user_id=client.user_id).delete()
+    token_cache.forget_user(client.user_id)
     audit.record(action="api_client.revoke", target=client, reason=f"{deleted} token(s) revoked")
     return deleted

@@ -264,6 +264,9 @@ REST_KNOX = {
     "TOKEN_PREFIX": "sg_",
     "AUTH_HEADER_PREFIX": "Token",
 }
+# Seconds a process remembers a token it found (core.token_cache), so hot requests cost no
+# auth query; a token revoked in another process works that long there. 0: no cache.
+SHORTSGEN_TOKEN_CACHE_SECONDS = env_int("SHORTSGEN_TOKEN_CACHE_SECONDS", 5)
 
 # Throttles (docs/roles.md): failed authentications per client address, and requests per
 # API client (or person) at its role's rate. Counted in the cache, per process by default.

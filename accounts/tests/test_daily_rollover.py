@@ -46,6 +46,6 @@ def test_older_usage_ranks_as_full_quota_in_available(api, make_account):
 
 def test_first_use_of_the_day_restarts_the_count(make_account):
     account = make_account(daily_limit=10, used_today=10, usage_date=yesterday())
-    assert services.account_consume_quota(account_id=account.id) is True
+    services.accounts_count_uses(uses={account.id: 1})
     account.refresh_from_db()
     assert (account.used_today, account.usage_date) == (1, utc_today())

@@ -1,7 +1,15 @@
 """Finding 7: failed authentication is throttled per address, requests per client by role."""
 
+import pytest
+
 from core.roles import Role
 from core.testing import error, make_token, ok
+
+
+@pytest.fixture(autouse=True, params=[0, 5], ids=["no-token-cache", "token-cache"])
+def _token_cache_seconds(request, settings):
+    # The same answers whether a good token is looked up or served from the cache.
+    settings.SHORTSGEN_TOKEN_CACHE_SECONDS = request.param
 
 
 def test_repeated_bad_tokens_are_throttled_even_with_a_good_token_after(anon, settings):
