@@ -20,7 +20,9 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from accounts.models import PlatformAccount, utc_today
+from accounts.models import PlatformAccount
+from accounts.selectors import available_accounts_sql
+from accounts.services import accounts_count_uses
 from core import audit
 from core.actors import Actor
 from tasks.models import Task, TaskAttempt
@@ -59,32 +61,7 @@ def _claim_candidates(
     skip_locked = connection.features.has_select_for_update_skip_locked
     lock = " FOR UPDATE SKIP LOCKED" if skip_locked else ""
     table = connection.ops.quote_name(Task._meta.db_table)
-    accounts = connection.ops.quote_name(PlatformAccount._meta.db_table)
-    available = (
-        f"SELECT a.{{col}} FROM {accounts} a WHERE a.status = %s AND a.deleted_at IS NULL"
-        " AND a.daily_limit > CASE WHEN a.usage_date = %s THEN a.used_today ELSE 0 END"
-    )
-    available_params = [
-        PlatformAccount.Status.ACTIVE,
-        connection.ops.adapt_datefield_value(utc_today()),
-    ]
-    if platforms is not None:
-        available += f" AND a.platform IN ({', '.join(['%s'] * len(platforms))})"
-        available_params += list(platforms)
-    # A task that needs a platform waits until an account of it has quota: without one, a
-    # worker could not run it anyway (it would get no credentials).
-    quota_terms = [
-        f"platform_account_id IN ({available.format(col='id')})",
-        f"(platform_account_id IS NULL AND platform IN ({available.format(col='platform')}))",
-    ]
-    quota_params = available_params * 2
-    if platforms is None:
-        quota_terms.insert(0, "(platform_account_id IS NULL AND platform IS NULL)")
-    else:
-        placeholders = ", ".join(["%s"] * len(platforms))
-        quota_terms[1] = f"({quota_terms[1]} AND platform IN ({placeholders}))"
-        quota_params = [*available_params, *available_params, *platforms]
-    quota = "(" + " OR ".join(quota_terms) + ")"
+    quota, quota_params = _quota_condition(platforms)
 
     at = connection.ops.adapt_datetimefield_value(now)
     arms, params = [], []
@@ -104,6 +81,23 @@ def _claim_candidates(
     union = " UNION ALL ".join(f"SELECT * FROM c{i}" for i in range(len(types)))
     sql = f"WITH {', '.join(arms)} {union} UNION ALL SELECT * FROM expired"
     return list(Task.objects.raw(sql, params))
+
+
+def _quota_condition(platforms: Sequence[str] | None) -> tuple[str, list]:
+    """The claim's quota filter on a task, with its params, from the accounts' one rule.
+
+    A task bound to an account, or needing a platform, waits until an account has quota:
+    without one, a worker could not run it anyway (it would get no credentials). A worker
+    naming its platforms gets only work on them.
+    """
+    accounts, params = available_accounts_sql(platforms=platforms)
+    terms = [
+        f"platform_account_id IN (SELECT id FROM ({accounts}) a)",
+        f"(platform_account_id IS NULL AND platform IN (SELECT platform FROM ({accounts}) a))",
+    ]
+    if platforms is None:
+        terms.append("(platform_account_id IS NULL AND platform IS NULL)")
+    return "(" + " OR ".join(terms) + ")", [*params, *params]
 
 
 # No savepoint when nested (in tasks_claim_with_payloads): a failure undoes the whole claim.
@@ -237,31 +231,13 @@ def _deal(candidates: dict[str, list[Task]], types: list[str], max_tasks: int) -
 def _bind_accounts(picked: list[Task], now) -> list[Task]:
     """Give each picked task that needs a platform an account with quota, and count the use.
 
-    The account rows are locked (in id order, so two claims cannot deadlock) and their usage
-    re-read under the lock: two claims that both saw one use left cannot both take it, so
-    `used_today` never passes `daily_limit`. Tasks left without quota are not handed out;
-    they stay pending for a later claim and block nothing else.
+    Tasks left without quota are not handed out; they stay pending for a later claim and
+    block nothing else.
     """
     needing = [t for t in picked if t.platform_account_id or t.platform]
     if not needing:
         return picked
-    today = utc_today()
-    bound_ids = {t.platform_account_id for t in needing if t.platform_account_id}
-    wanted_platforms = {t.platform for t in needing if not t.platform_account_id}
-    accounts = list(
-        PlatformAccount.objects.filter(Q(id__in=bound_ids) | Q(platform__in=wanted_platforms))
-        .order_by("id")
-        .select_for_update()
-    )
-    left = {
-        a.id: max(0, a.daily_limit - (a.used_today if a.usage_date == today else 0))
-        if a.status == PlatformAccount.Status.ACTIVE
-        else 0
-        for a in accounts
-    }
-    by_platform = defaultdict(list)
-    for account in accounts:
-        by_platform[account.platform].append(account.id)
+    left, by_platform = _lock_quotas(needing)
     used: Counter = Counter()
     kept = []
     for task in picked:
@@ -280,19 +256,25 @@ def _bind_accounts(picked: list[Task], now) -> list[Task]:
         used[account_id] += 1
         task.platform_account_id = account_id
         kept.append(task)
-    if used:
-        is_today = Q(usage_date=today)
-        PlatformAccount.objects.filter(id__in=used).update(
-            used_today=Case(
-                *[
-                    When(Q(id=account_id) & is_today, then=F("used_today") + n)
-                    for account_id, n in used.items()
-                ],
-                *[When(id=account_id, then=Value(n)) for account_id, n in used.items()],
-                output_field=PlatformAccount._meta.get_field("used_today"),
-            ),
-            usage_date=today,
-            last_used_at=now,
-            updated_at=now,
-        )
+    accounts_count_uses(uses=used, now=now)
     return kept
+
+
+def _lock_quotas(tasks: list[Task]) -> tuple[dict[int, int], dict[str, list[int]]]:
+    """Lock the available accounts these tasks may use and read their quota left under the
+    lock (in id order, so two claims cannot deadlock): two claims that both saw one use left
+    cannot both take it, so `used_today` never passes `daily_limit`."""
+    bound_ids = {t.platform_account_id for t in tasks if t.platform_account_id}
+    wanted_platforms = {t.platform for t in tasks if not t.platform_account_id}
+    accounts = (
+        PlatformAccount.objects.available()
+        .filter(Q(id__in=bound_ids) | Q(platform__in=wanted_platforms))
+        .order_by("id")
+        .select_for_update()
+        .values_list("id", "platform", "quota_remaining")
+    )
+    left, by_platform = {}, defaultdict(list)
+    for account_id, platform, remaining in accounts:
+        left[account_id] = remaining
+        by_platform[platform].append(account_id)
+    return left, by_platform
