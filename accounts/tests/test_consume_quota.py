@@ -5,7 +5,7 @@ from django.db import connection
 
 from accounts import services
 from accounts.models import PlatformAccount, utc_today
-from accounts.tests.conftest import yesterday
+from accounts.testing import yesterday
 
 
 def test_counts_one_use_and_stamps_last_used(make_account):

@@ -12,7 +12,7 @@ from projects.services import project_create
 from tasks.claims import tasks_claim
 from tasks.models import Task
 from tasks.services import TaskSpec, task_fail, tasks_create
-from tasks.tests.conftest import worker_actor
+from tasks.testing import worker_actor
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from projects.models import Project
 from tasks.claims import tasks_claim
 from tasks.models import Task
 from tasks.services import TaskSpec, task_update, tasks_create
-from tasks.tests.conftest import worker_actor
+from tasks.testing import worker_actor
 
 pytestmark = pytest.mark.browser
 

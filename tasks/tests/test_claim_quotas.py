@@ -12,7 +12,7 @@ from projects.models import Project
 from tasks.claims import tasks_claim
 from tasks.models import Task
 from tasks.services import TaskSpec, tasks_create
-from tasks.tests.conftest import worker_actor
+from tasks.testing import worker_actor
 
 
 def claim(worker_api, **extra):
