@@ -102,7 +102,3 @@ class ResetUsageSerializer(serializers.Serializer):
 
 class PlatformPathSerializer(serializers.Serializer):
     platform = ChoiceField(PlatformAccount.Platform.choices)
-
-
-class AccountDeletedSerializer(serializers.Serializer):
-    message = serializers.CharField()

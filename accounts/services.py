@@ -7,6 +7,7 @@ restarts at midnight without any scheduled job.
 """
 
 from collections.abc import Mapping
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -16,10 +17,17 @@ from django.utils import timezone
 from accounts.crypto import MASK, encrypt_credentials, rotate_token
 from accounts.models import PlatformAccount, used_today_expression, utc_today
 from core import audit
-from core.exceptions import ApplicationError, NotFoundError
+from core.exceptions import ApplicationError
+from core.model_update import check_updatable, model_update
+from core.soft_delete import lock_live, lock_with_deleted, restore, soft_delete
 
 ACCOUNT_NOT_FOUND = "Platform account not found"
 DUPLICATE_NAME = "name: An account of this platform with this name already exists."
+# What a client or the console may change; usage is the quota's (reset-usage, claims), and the
+# credentials arrive in clear as their own argument.
+ACCOUNT_UPDATABLE_FIELDS = ("platform", "name", "status", "daily_limit")
+# Written by account_update itself, never from its caller's arguments.
+KEPT_FIELDS = ("credentials_encrypted", "used_today", "usage_date")
 
 
 @transaction.atomic
@@ -58,17 +66,20 @@ def account_update(
 ) -> PlatformAccount:
     """Change the given fields; credentials, when given, replace the stored ones."""
     _check_credentials(credentials)
+    check_updatable(model=PlatformAccount, fields=ACCOUNT_UPDATABLE_FIELDS, data=fields)
     account = _lock_live(account.pk)
-    _roll_over(account)
     old_status, before = account.status, audit.field_values(account, fields)
-    for name, value in fields.items():
-        setattr(account, name, value)
     changes = audit.changes_between(before, fields)
     changes.pop("status", None)
+    data = dict(fields)
     if credentials is not None:
-        account.credentials_encrypted = encrypt_credentials(credentials)
+        data["credentials_encrypted"] = encrypt_credentials(credentials)
         changes["credentials"] = [audit.HIDDEN, audit.HIDDEN]
-    _save_unique(account)
+    if account.usage_date != utc_today():
+        # Yesterday's count is today's 0: a write resets the stored pair.
+        data.update(used_today=0, usage_date=utc_today())
+    with _name_kept_unique(account):
+        model_update(instance=account, fields=(*ACCOUNT_UPDATABLE_FIELDS, *KEPT_FIELDS), data=data)
     audit.record_if_changed(
         action="account.update",
         target=account,
@@ -82,20 +93,19 @@ def account_update(
 @transaction.atomic
 def account_delete(*, account: PlatformAccount) -> None:
     """Soft-delete the account: it is no longer listed, available or claimable."""
-    now = timezone.now()
-    if PlatformAccount.objects.filter(pk=account.pk).update(deleted_at=now, updated_at=now):
+    if soft_delete(account):
         audit.record(action="account.delete", target=account)
 
 
 @transaction.atomic
 def account_restore(*, account: PlatformAccount) -> PlatformAccount:
     """Bring a soft-deleted account back, unless a live one has taken its name since."""
-    account = PlatformAccount.all_objects.select_for_update().get(pk=account.pk)
+    account = lock_with_deleted(PlatformAccount, account.pk)
     if account.deleted_at is None:
         return account
-    account.deleted_at = None
     try:
-        _save_unique(account, update_fields=["deleted_at", "updated_at"])
+        with _name_kept_unique(account):
+            restore(account)
     except ApplicationError:
         raise ApplicationError(
             f"Platform account {account.pk} cannot be restored: a live {account.platform} "
@@ -191,18 +201,8 @@ def accounts_rotate_credentials() -> int:
     return len(accounts)
 
 
-def _roll_over(account: PlatformAccount) -> None:
-    """Yesterday's count is today's 0: store today's pair before writing the row."""
-    account.used_today = account.effective_used_today
-    account.usage_date = utc_today()
-
-
 def _lock_live(account_id: int) -> PlatformAccount:
-    account = PlatformAccount.objects.select_for_update().filter(pk=account_id).first()
-    if account is None:
-        # Soft-deleted by a concurrent request since the view looked it up.
-        raise NotFoundError(ACCOUNT_NOT_FOUND)
-    return account
+    return lock_live(PlatformAccount, pk=account_id, not_found=ACCOUNT_NOT_FOUND)
 
 
 def _check_credentials(credentials: dict | None) -> None:
@@ -216,10 +216,17 @@ def _check_credentials(credentials: dict | None) -> None:
 
 
 def _save_unique(account: PlatformAccount, **save_kwargs) -> None:
+    with _name_kept_unique(account):
+        account.save(**save_kwargs)
+
+
+@contextmanager
+def _name_kept_unique(account: PlatformAccount):
+    """Run a write of the account; a name a live account of its platform holds is a 400."""
     try:
-        # A savepoint: after a failed INSERT, PostgreSQL lets the transaction go on from here.
+        # A savepoint: after a failed write, PostgreSQL lets the transaction go on from here.
         with transaction.atomic():
-            account.save(**save_kwargs)
+            yield
     except IntegrityError:
         # The one unique rule is (platform, name) among live accounts; a concurrent request may
         # have taken the name since any check we could make before saving.

@@ -1,5 +1,5 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -7,7 +7,6 @@ from accounts import services
 from accounts.filters import PlatformAccountFilter
 from accounts.models import PlatformAccount
 from accounts.serializers import (
-    AccountDeletedSerializer,
     PlatformAccountCreateSerializer,
     PlatformAccountListSerializer,
     PlatformAccountSerializer,
@@ -16,26 +15,21 @@ from accounts.serializers import (
     ResetUsageSerializer,
 )
 from core.idempotency import idempotent
-from core.lookups import get_or_404
 from core.roles import READERS, WRITERS
+from core.serializers import message_serializer
+from core.viewsets import ModelViewSet
 
 
-class PlatformAccountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class PlatformAccountViewSet(ModelViewSet):
     queryset = PlatformAccount.objects.order_by("platform", "id")
     serializer_class = PlatformAccountListSerializer
+    detail_serializer_class = PlatformAccountSerializer
     filterset_class = PlatformAccountFilter
-    lookup_value_regex = "[0-9]+"
+    not_found_message = services.ACCOUNT_NOT_FOUND
     roles = {
         **dict.fromkeys(["list", "retrieve", "available", "platforms"], READERS),
         **dict.fromkeys(["create", "update", "destroy", "reset_usage"], WRITERS),
     }
-
-    def get_object(self):
-        return get_or_404(self.get_queryset(), self.kwargs["pk"], services.ACCOUNT_NOT_FOUND)
-
-    @extend_schema(responses=PlatformAccountSerializer)
-    def retrieve(self, request, pk=None):
-        return Response(PlatformAccountSerializer(self.get_object()).data)
 
     @idempotent
     @extend_schema(
@@ -54,10 +48,10 @@ class PlatformAccountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         account = services.account_update(account=self.get_object(), **params.validated_data)
         return Response(PlatformAccountSerializer(account).data)
 
-    @extend_schema(responses={200: AccountDeletedSerializer})
+    @extend_schema(responses={200: message_serializer("AccountDeleted")})
     def destroy(self, request, pk=None):
         services.account_delete(account=self.get_object())
-        return Response({"message": "Platform account deleted successfully"})
+        return self.message_response("Platform account deleted successfully")
 
     @extend_schema(
         description="Active accounts of the platform with quota left today, most remaining "

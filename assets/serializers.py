@@ -81,7 +81,3 @@ class AssetTypePathSerializer(serializers.Serializer):
 
 class FileHashPathSerializer(serializers.Serializer):
     file_hash = FileHashField()
-
-
-class AssetDeletedSerializer(serializers.Serializer):
-    message = serializers.CharField()

@@ -1,13 +1,27 @@
 """Every change to assets. Each function runs in one transaction."""
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from assets.models import DUPLICATE_FILE_HASH_MESSAGE, Asset
 from core import audit
-from core.exceptions import ApplicationError, NotFoundError
+from core.exceptions import ApplicationError
+from core.model_update import model_update
+from core.soft_delete import lock_live, lock_with_deleted, restore, soft_delete
 
 ASSET_NOT_FOUND = "Asset not found"
+ASSET_UPDATABLE_FIELDS = (
+    "name",
+    "asset_type",
+    "description",
+    "storage_path",
+    "asset_metadata",
+    "duration_seconds",
+    "source",
+    "visibility",
+    "status",
+    "file_hash",
+    "original_filename",
+)
 
 
 @transaction.atomic
@@ -58,22 +72,20 @@ def asset_create(
 
 
 @transaction.atomic
-def asset_update(*, asset: Asset, **fields) -> Asset:
+def asset_update(*, asset: Asset, **data) -> Asset:
     """Change the given fields of a live asset; its file_hash must stay unique among live ones."""
     asset = _lock_live(asset.pk)
-    old_status, before = asset.status, audit.field_values(asset, fields)
-    new_hash = fields.get("file_hash")
+    old_status, before = asset.status, audit.field_values(asset, data)
+    new_hash = data.get("file_hash")
     if new_hash and Asset.objects.filter(file_hash=new_hash).exclude(pk=asset.pk).exists():
         raise ApplicationError(f"file_hash: {DUPLICATE_FILE_HASH_MESSAGE}")
-    for name, value in fields.items():
-        setattr(asset, name, value)
     try:
         with transaction.atomic():
-            asset.save()
+            model_update(instance=asset, fields=ASSET_UPDATABLE_FIELDS, data=data)
     except IntegrityError:
         # Another request gave a live asset this hash between our check and the save.
         raise ApplicationError(f"file_hash: {DUPLICATE_FILE_HASH_MESSAGE}") from None
-    changes = audit.changes_between(before, fields)
+    changes = audit.changes_between(before, data)
     changes.pop("status", None)
     audit.record_if_changed(
         action="asset.update",
@@ -87,25 +99,23 @@ def asset_update(*, asset: Asset, **fields) -> Asset:
 @transaction.atomic
 def asset_delete(*, asset: Asset) -> None:
     """Soft-delete the asset: it disappears from the API and frees its file_hash."""
-    now = timezone.now()
-    if Asset.objects.filter(pk=asset.pk).update(deleted_at=now, updated_at=now):
+    if soft_delete(asset):
         audit.record(action="asset.delete", target=asset)
 
 
 @transaction.atomic
 def asset_restore(*, asset: Asset) -> Asset:
     """Bring a soft-deleted asset back, unless a live asset has taken its file_hash since."""
-    asset = Asset.all_objects.select_for_update().get(pk=asset.pk)
+    asset = lock_with_deleted(Asset, asset.pk)
     if asset.deleted_at is None:
         return asset
     if asset.file_hash and Asset.objects.filter(file_hash=asset.file_hash).exists():
         raise ApplicationError(
             f"Asset {asset.pk} cannot be restored: a live asset has its file_hash."
         )
-    asset.deleted_at = None
     try:
         with transaction.atomic():
-            asset.save(update_fields=["deleted_at", "updated_at"])
+            restore(asset)
     except IntegrityError:
         raise ApplicationError(
             f"Asset {asset.pk} cannot be restored: a live asset has its file_hash."
@@ -115,8 +125,4 @@ def asset_restore(*, asset: Asset) -> Asset:
 
 
 def _lock_live(asset_id: int) -> Asset:
-    asset = Asset.objects.select_for_update().filter(pk=asset_id).first()
-    if asset is None:
-        # Soft-deleted by a concurrent request since the view looked it up.
-        raise NotFoundError(ASSET_NOT_FOUND)
-    return asset
+    return lock_live(Asset, pk=asset_id, not_found=ASSET_NOT_FOUND)

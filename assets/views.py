@@ -1,6 +1,6 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -9,7 +9,6 @@ from assets.filters import AssetFilter
 from assets.models import Asset
 from assets.serializers import (
     AssetCreateSerializer,
-    AssetDeletedSerializer,
     AssetSerializer,
     AssetTypePathSerializer,
     AssetUpdateSerializer,
@@ -17,27 +16,22 @@ from assets.serializers import (
 )
 from core.exceptions import NotFoundError
 from core.idempotency import idempotent
-from core.lookups import get_or_404
 from core.roles import READERS, WORKERS, WRITERS
+from core.serializers import message_serializer
+from core.viewsets import ModelViewSet
 
 
-class AssetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class AssetViewSet(ModelViewSet):
     queryset = Asset.objects.order_by("-created_at", "-id")
     serializer_class = AssetSerializer
     filterset_class = AssetFilter
-    lookup_value_regex = "[0-9]+"
+    not_found_message = services.ASSET_NOT_FOUND
     # Workers catalogue what they produce: they add and look up assets, but change none.
     roles = {
         **dict.fromkeys(["list", "retrieve", "by_type", "by_hash"], READERS | WORKERS),
         "create": WRITERS | WORKERS,
         **dict.fromkeys(["update", "destroy"], WRITERS),
     }
-
-    def get_object(self):
-        return get_or_404(self.get_queryset(), self.kwargs["pk"], services.ASSET_NOT_FOUND)
-
-    def retrieve(self, request, pk=None):
-        return Response(AssetSerializer(self.get_object()).data)
 
     @idempotent
     @extend_schema(
@@ -67,10 +61,10 @@ class AssetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         asset = services.asset_update(asset=self.get_object(), **params.validated_data)
         return Response(AssetSerializer(asset).data)
 
-    @extend_schema(responses={200: AssetDeletedSerializer})
+    @extend_schema(responses={200: message_serializer("AssetDeleted")})
     def destroy(self, request, pk=None):
         services.asset_delete(asset=self.get_object())
-        return Response({"message": "Asset deleted successfully"})
+        return self.message_response("Asset deleted successfully")
 
     @extend_schema(
         parameters=[

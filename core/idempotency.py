@@ -19,7 +19,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from core.exceptions import ApplicationError
 from core.models import IdempotencyRecord
-from core.responses import EnvelopeResponse, is_enveloped
+from core.responses import EnvelopeResponse, envelope, is_enveloped
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -117,13 +117,9 @@ def _record_claim(scope: dict, request_hash: str) -> tuple[IdempotencyRecord, bo
 
 def _record_store(record: IdempotencyRecord, response) -> None:
     # The envelope as EnvelopeJSONRenderer writes it, so that a replay renders the same bytes.
-    envelope = (
-        response.data
-        if is_enveloped(response)
-        else {"code": 0, "msg": "success", "data": response.data}
-    )
+    body = response.data if is_enveloped(response) else envelope(response.data)
     record.response_status = response.status_code
-    record.response_body = json.dumps(envelope, cls=JSONEncoder, ensure_ascii=False)
+    record.response_body = json.dumps(body, cls=JSONEncoder, ensure_ascii=False)
     record.save(update_fields=["response_status", "response_body"])
 
 
@@ -134,11 +130,11 @@ def _replay(record: IdempotencyRecord, *, key: str, body: str) -> EnvelopeRespon
             "send a new key for a new request.",
             status_code=422,
         )
-    envelope = json.loads(record.response_body)
+    stored = json.loads(record.response_body)
     return EnvelopeResponse(
-        envelope["data"],
-        code=envelope["code"],
-        msg=envelope["msg"],
+        stored["data"],
+        code=stored["code"],
+        msg=stored["msg"],
         status=record.response_status,
         headers={REPLAYED_HEADER: "true"},
     )

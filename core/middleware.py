@@ -6,6 +6,7 @@ from django.http import HttpResponse, JsonResponse
 
 from core.database import DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS, note_database_outage
 from core.parsers import printable, refused_character
+from core.responses import envelope
 
 API_PATH_PREFIXES = ("/api/", "/projects")
 # The HTML documentation pages live under /api/ but are not part of the JSON API.
@@ -18,7 +19,7 @@ def is_api_path(path: str) -> bool:
 
 def envelope_error(status: int, message: str | None = None, data=None) -> JsonResponse:
     return JsonResponse(
-        {"code": status, "msg": message or HTTPStatus(status).phrase, "data": data},
+        envelope(data, code=status, msg=message or HTTPStatus(status).phrase),
         status=status,
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )

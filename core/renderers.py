@@ -1,6 +1,6 @@
 from rest_framework.renderers import JSONRenderer
 
-from core.responses import is_enveloped
+from core.responses import envelope, is_enveloped
 
 
 class EnvelopeJSONRenderer(JSONRenderer):
@@ -12,5 +12,5 @@ class EnvelopeJSONRenderer(JSONRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         response = (renderer_context or {}).get("response")
         if response is None or not is_enveloped(response):
-            data = {"code": 0, "msg": "success", "data": data}
+            data = envelope(data)
         return super().render(data, accepted_media_type, renderer_context)

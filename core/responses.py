@@ -1,6 +1,11 @@
 from rest_framework.response import Response
 
 
+def envelope(data=None, *, code: int = 0, msg: str = "success") -> dict:
+    """The body of every answer under /api/ and /projects, built here only."""
+    return {"code": code, "msg": msg, "data": data}
+
+
 class EnvelopeResponse(Response):
     """A response whose body is already the {code, msg, data} envelope.
 
@@ -9,7 +14,7 @@ class EnvelopeResponse(Response):
     """
 
     def __init__(self, data=None, *, code: int = 0, msg: str = "success", status=None, **kwargs):
-        super().__init__({"code": code, "msg": msg, "data": data}, status=status, **kwargs)
+        super().__init__(envelope(data, code=code, msg=msg), status=status, **kwargs)
 
 
 def is_enveloped(response) -> bool:

@@ -1,5 +1,7 @@
 """Helpers shared by every app's tests: an authenticated client and envelope assertions."""
 
+from datetime import datetime, timedelta
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from knox.models import AuthToken
@@ -90,3 +92,9 @@ def console_messages(response) -> list[tuple[str, str]]:
     if listing is None:
         return []
     return re.findall(r'<li class="(\w+)">(.*?)</li>', listing.group(1), re.S)
+
+
+def assert_utc_timestamp(value: str) -> None:
+    """The API's timestamps are ISO 8601 in UTC."""
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    assert parsed.utcoffset() == timedelta(0), value

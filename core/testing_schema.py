@@ -39,3 +39,31 @@ def assert_documented(response, method: str, path: str) -> None:
     )
     # Raises with every mismatch of content type and body against the documented schema.
     _loaded_schema()[path][method.upper()].validate_response(answer)
+
+
+# Walking the schema an app's tests read from /api/schema/ (a dict, as clients get it).
+
+
+def fetch_schema(client) -> dict:
+    """The schema as `client` is served it at /api/schema/ (JSON)."""
+    return client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+
+def operation(paths: dict, path: str, method: str) -> dict:
+    """The operation of `method` on `path`, written without its trailing slash."""
+    return next(item[method] for key, item in paths.items() if key.rstrip("/") == path)
+
+
+def component(doc: dict, ref: str) -> dict:
+    """The component a `$ref` names."""
+    return doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+
+def request_body(doc: dict, op: dict) -> dict:
+    """The component of an operation's JSON request body."""
+    return component(doc, op["requestBody"]["content"]["application/json"]["schema"]["$ref"])
+
+
+def data_schema(op: dict, status: str = "200") -> dict:
+    """The schema of the envelope's `data` in an operation's answer with this status."""
+    return op["responses"][status]["content"]["application/json"]["schema"]["properties"]["data"]

@@ -3,11 +3,13 @@ from django.db.utils import DatabaseError
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from core.responses import envelope
+
 
 @require_GET
 def healthz(request):
     """Liveness: the process answers. No database, so a DB outage does not restart pods."""
-    return JsonResponse({"code": 0, "msg": "success", "data": {"status": "ok"}})
+    return JsonResponse(envelope({"status": "ok"}))
 
 
 @require_GET
@@ -19,7 +21,7 @@ def readyz(request):
             cursor.fetchone()
     except DatabaseError as exc:
         return JsonResponse(
-            {"code": 503, "msg": f"Database unavailable: {exc.__class__.__name__}", "data": None},
+            envelope(code=503, msg=f"Database unavailable: {exc.__class__.__name__}"),
             status=503,
         )
-    return JsonResponse({"code": 0, "msg": "success", "data": {"status": "ok", "database": "ok"}})
+    return JsonResponse(envelope({"status": "ok", "database": "ok"}))

@@ -294,14 +294,14 @@ def _keep_output(project: Project) -> None:
         file_hash=f"{project.id:064x}",
         original_filename="final.mp4",
     )
-    project_update(project=project, output_asset_id=asset.id)
+    project_update(project=project, output_asset=asset)
 
 
 def _regenerate_without_n8n(now) -> None:
     """A completed project asked to run again; n8n never got the trigger (stuck pending)."""
     project = Project.objects.get(name=REGENERATED)
     with override_settings(**N8N_CONFIGURED):
-        run_id = int(project_regenerate(project=project)["execution_id"])
+        run_id = project_regenerate(project=project).workflow_run.id
     asked_at = now - timedelta(minutes=STUCK_RUN_MINUTES)
     # Stamped as being sent, the run is left alone when the day commits: the process that
     # was sending it died, and it stays pending.

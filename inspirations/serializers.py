@@ -70,7 +70,3 @@ class InspirationRejectSerializer(serializers.Serializer):
 
 class InspirationRegenerateSerializer(serializers.Serializer):
     parameter_overrides = JSONObjectField(required=False, allow_null=True)
-
-
-class InspirationDeletedSerializer(serializers.Serializer):
-    message = serializers.CharField()

@@ -3,12 +3,13 @@ before it checks the status, so that two reviewers acting at once cannot both ap
 create two projects) or approve and reject the same inspiration."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from core import audit
-from core.exceptions import ApplicationError, NotFoundError
+from core.exceptions import ApplicationError
+from core.model_update import model_update
 from core.models import WorkflowRun
 from core.n8n import workflow_run_start
+from core.soft_delete import lock_live, lock_with_deleted, restore, soft_delete
 from core.transitions import check_transition
 from inspirations.models import Inspiration
 from projects.models import Project
@@ -21,6 +22,20 @@ from projects.services import (
 
 INSPIRATION_NOT_FOUND = "Inspiration not found"
 Status = Inspiration.Status
+# What a client, the console or a callback may change; review fields go through approve/reject
+# too, but a PUT may correct them.
+INSPIRATION_UPDATABLE_FIELDS = (
+    "title",
+    "description",
+    "project_type_code",
+    "source",
+    "parameters",
+    "status",
+    "score",
+    "score_details",
+    "review_notes",
+    "error_message",
+)
 
 
 @transaction.atomic
@@ -47,20 +62,21 @@ def inspiration_create(
 
 
 @transaction.atomic
-def inspiration_update(
-    *, inspiration: Inspiration, status: str | None = None, **fields
-) -> Inspiration:
+def inspiration_update(*, inspiration: Inspiration, **data) -> Inspiration:
     """Edit an inspiration; a status change must follow Inspiration.TRANSITIONS."""
     inspiration = _lock_live(inspiration.pk)
-    old_status, before = inspiration.status, audit.field_values(inspiration, fields)
-    if status is not None:
-        check_transition(Inspiration.TRANSITIONS, inspiration.status, status)
-        inspiration.status = status
-    for name, value in fields.items():
-        setattr(inspiration, name, value)
-    if {"parameters", "project_type_code"} & set(fields):
-        _validate_parameters(inspiration.project_type_code, inspiration.parameters)
-    inspiration.save()
+    old_status, before = inspiration.status, audit.field_values(inspiration, data)
+    if data.get("status") is None:
+        data.pop("status", None)
+    else:
+        check_transition(Inspiration.TRANSITIONS, inspiration.status, data["status"])
+    if {"parameters", "project_type_code"} & set(data):
+        _validate_parameters(
+            data.get("project_type_code", inspiration.project_type_code),
+            data.get("parameters", inspiration.parameters),
+        )
+    model_update(instance=inspiration, fields=INSPIRATION_UPDATABLE_FIELDS, data=data)
+    fields = {name: value for name, value in data.items() if name != "status"}
     _record_change(
         "inspiration.update",
         inspiration,
@@ -74,18 +90,16 @@ def inspiration_update(
 @transaction.atomic
 def inspiration_delete(*, inspiration: Inspiration) -> None:
     """Soft-delete the inspiration; projects made from it keep their inspiration_id."""
-    now = timezone.now()
-    if Inspiration.objects.filter(pk=inspiration.pk).update(deleted_at=now, updated_at=now):
+    if soft_delete(inspiration):
         audit.record(action="inspiration.delete", target=inspiration)
 
 
 @transaction.atomic
 def inspiration_restore(*, inspiration: Inspiration) -> Inspiration:
     """Bring a soft-deleted inspiration back as it was."""
-    inspiration = Inspiration.all_objects.select_for_update().get(pk=inspiration.pk)
+    inspiration = lock_with_deleted(Inspiration, inspiration.pk)
     if inspiration.deleted_at is not None:
-        inspiration.deleted_at = None
-        inspiration.save(update_fields=["deleted_at", "updated_at"])
+        restore(inspiration)
         audit.record(action="inspiration.restore", target=inspiration)
     return inspiration
 
@@ -234,8 +248,4 @@ def _set_review(
 
 
 def _lock_live(inspiration_id: int) -> Inspiration:
-    inspiration = Inspiration.objects.select_for_update().filter(pk=inspiration_id).first()
-    if inspiration is None:
-        # Soft-deleted by a concurrent request since the view looked it up.
-        raise NotFoundError(INSPIRATION_NOT_FOUND)
-    return inspiration
+    return lock_live(Inspiration, pk=inspiration_id, not_found=INSPIRATION_NOT_FOUND)

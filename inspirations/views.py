@@ -1,13 +1,14 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.idempotency import idempotent
-from core.lookups import get_or_404
 from core.n8n import run_summary
 from core.responses import triggered_response
 from core.roles import N8N, READERS, WRITERS
+from core.serializers import message_serializer
+from core.viewsets import ModelViewSet
 from inspirations import services
 from inspirations.filters import InspirationFilter
 from inspirations.models import Inspiration
@@ -15,7 +16,6 @@ from inspirations.serializers import (
     InspirationApprovedSerializer,
     InspirationApproveSerializer,
     InspirationCreateSerializer,
-    InspirationDeletedSerializer,
     InspirationRegenerateSerializer,
     InspirationRejectSerializer,
     InspirationSerializer,
@@ -23,23 +23,17 @@ from inspirations.serializers import (
 )
 
 
-class InspirationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class InspirationViewSet(ModelViewSet):
     queryset = Inspiration.objects.order_by("-created_at", "-id")
     serializer_class = InspirationSerializer
     filterset_class = InspirationFilter
-    lookup_value_regex = "[0-9]+"
+    not_found_message = services.INSPIRATION_NOT_FOUND
     # n8n workflows write ideas too; reviewing them is for clients and operators.
     roles = {
         **dict.fromkeys(["list", "retrieve"], READERS | N8N),
         "create": WRITERS | N8N,
         **dict.fromkeys(["update", "destroy", "approve", "reject", "regenerate"], WRITERS),
     }
-
-    def get_object(self):
-        return get_or_404(self.get_queryset(), self.kwargs["pk"], services.INSPIRATION_NOT_FOUND)
-
-    def retrieve(self, request, pk=None):
-        return Response(InspirationSerializer(self.get_object()).data)
 
     @idempotent
     @extend_schema(request=InspirationCreateSerializer, responses={201: InspirationSerializer})
@@ -63,10 +57,10 @@ class InspirationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         return Response(InspirationSerializer(inspiration).data)
 
-    @extend_schema(responses={200: InspirationDeletedSerializer})
+    @extend_schema(responses={200: message_serializer("InspirationDeleted")})
     def destroy(self, request, pk=None):
         services.inspiration_delete(inspiration=self.get_object())
-        return Response({"message": "Inspiration deleted successfully"})
+        return self.message_response("Inspiration deleted successfully")
 
     @extend_schema(
         description="draft → approved. Stores review_notes and score when given. With a "

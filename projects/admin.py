@@ -270,11 +270,10 @@ class ProjectAdmin(RecordActionsAdmin, SoftDeleteAdmin):
         self.apply_to_rows(request, queryset.order_by("id"), "recount")
 
     def regenerate_record(self, request, project, data) -> Outcome:
-        result = services.project_regenerate(project=project)
+        run = services.project_regenerate(project=project).workflow_run
         done = format_html("{} regenerated: its tasks are queued again", _project_link(project))
-        run = result.get("workflow_run")
         return workflow_outcome(
-            done, run and WorkflowRun.objects.get(pk=run["id"]), "n8n execution workflow"
+            done, run and WorkflowRun.objects.get(pk=run.pk), "n8n execution workflow"
         )
 
     def recount_record(self, request, project, data) -> Outcome:

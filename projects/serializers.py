@@ -86,10 +86,6 @@ class ProjectUpdateSerializer(serializers.Serializer):
     )
 
 
-class ProjectDeletedSerializer(serializers.Serializer):
-    message = serializers.CharField()
-
-
 class ProjectRegenerateResultSerializer(serializers.Serializer):
     message = serializers.CharField()
     project_id = serializers.IntegerField()
@@ -156,7 +152,3 @@ class ProjectTypeCreateSerializer(ProjectTypeUpdateSerializer):
 
 class ProjectTypeSortOrderSerializer(serializers.Serializer):
     codes = serializers.ListField(child=serializers.CharField(max_length=100), allow_empty=False)
-
-
-class ProjectTypeDeletedSerializer(serializers.Serializer):
-    message = serializers.CharField()

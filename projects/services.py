@@ -1,19 +1,25 @@
 """Every change to projects. Task graph work is delegated to tasks.services."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from core import audit
 from core.exceptions import ApplicationError, NotFoundError
+from core.model_update import model_update
 from core.models import WorkflowRun
-from core.n8n import absolute_url, run_summary, workflow_run_start
+from core.n8n import absolute_url, workflow_run_start
+from core.soft_delete import lock_live, lock_with_deleted, restore, soft_delete
 from core.transitions import check_transition
 from core.workflow_urls import workflow_url_problem
 from projects.models import Project, ProjectType
 from projects.validation import check_parameter_schema, check_task_template, validate_parameters
 from tasks.models import Task
 from tasks.services import TaskSpec, project_recount_tasks, tasks_create, tasks_requeue_project
+
+PROJECT_NOT_FOUND = "Project not found"
 
 
 def specs_from_template(project: Project, template: list[dict]) -> list[TaskSpec]:
@@ -100,29 +106,43 @@ def project_create(
     return project
 
 
+# What a client, the console or a callback may change; the counters and the workflow ids are
+# kept by the services themselves.
+PROJECT_UPDATABLE_FIELDS = (
+    "name",
+    "initial_parameters",
+    "inspiration",
+    "status",
+    "score",
+    "score_details",
+    "review_notes",
+    "output_asset",
+)
+
+
 @transaction.atomic
-def project_update(*, project: Project, status: str | None = None, **fields) -> Project:
+def project_update(*, project: Project, **data) -> Project:
     """Edit a project; a status change must follow Project.TRANSITIONS."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    old_status, before = project.status, audit.field_values(project, fields)
-    if status is not None:
-        check_transition(Project.TRANSITIONS, project.status, status)
-        project.status = status
-    if "initial_parameters" in fields:
+    project = lock_live(Project, pk=project.pk, not_found=PROJECT_NOT_FOUND)
+    old_status, before = project.status, audit.field_values(project, data)
+    if data.get("status") is None:
+        data.pop("status", None)
+    else:
+        check_transition(Project.TRANSITIONS, project.status, data["status"])
+    if "initial_parameters" in data:
         # The same rule as at creation: the parameters fit the type's parameter_schema.
         validate_type_parameters(
             active_project_type(project.project_type),
-            fields["initial_parameters"],
+            data["initial_parameters"],
             field="initial_parameters",
         )
-    for name, value in fields.items():
-        setattr(project, name, value)
-    project.save()
+    model_update(instance=project, fields=PROJECT_UPDATABLE_FIELDS, data=data)
+    data.pop("status", None)
     audit.record_if_changed(
         action="project.update",
         target=project,
         **audit.status_move(old_status, project.status),
-        changes=audit.changes_between(before, fields),
+        changes=audit.changes_between(before, data),
     )
     return project
 
@@ -139,7 +159,7 @@ def project_delete(*, project: Project) -> None:
     Project.objects.select_for_update().filter(pk=project.pk).first()
     now = timezone.now()
     Task.objects.filter(project=project).update(deleted_at=now, updated_at=now)
-    if not Project.objects.filter(pk=project.pk).update(deleted_at=now, updated_at=now):
+    if not soft_delete(project, at=now):
         return
     audit.record_many(
         [
@@ -152,7 +172,7 @@ def project_delete(*, project: Project) -> None:
 @transaction.atomic
 def project_restore(*, project: Project) -> Project:
     """Bring back a soft-deleted project and the tasks that were deleted with it."""
-    project = Project.all_objects.select_for_update().get(pk=project.pk)
+    project = lock_with_deleted(Project, project.pk)
     if project.deleted_at is None:
         return project
     tasks = Task.all_objects.filter(project=project, deleted_at=project.deleted_at)
@@ -162,10 +182,9 @@ def project_restore(*, project: Project) -> Project:
         raise ApplicationError(
             f"Cannot restore: live tasks now hold commit_id {', '.join(sorted(taken))}."
         )
-    now = timezone.now()
     restored = list(tasks.values("id", "task_type", "status"))
-    tasks.update(deleted_at=None, updated_at=now)
-    Project.all_objects.filter(pk=project.pk).update(deleted_at=None, updated_at=now)
+    tasks.update(deleted_at=None, updated_at=timezone.now())
+    restore(project)
     entries = [
         audit.entry(action="project.restore", target=project),
         *_task_entries(restored, "task.restore", f"with project #{project.pk}"),
@@ -182,27 +201,20 @@ def project_recalculate_tasks(*, project: Project) -> Project:
     return project
 
 
-def project_regenerate(*, project: Project, parameters: dict | None = None) -> dict:
-    """Re-queue the project's graph and trigger its execution workflow (when one is set).
+@dataclass(frozen=True)
+class Regeneration:
+    """A re-queued project and the run of its execution workflow (None: none configured)."""
 
-    `execution_id` is the WorkflowRun's id (n8n's own execution id arrives later, in the
-    callback); `workflow_run` says how the trigger went, once the transaction committed.
-    """
-    project, run = _project_regenerate(project=project, parameters=parameters)
-    result = {
-        "message": "Project regeneration workflow triggered",
-        "project_id": project.id,
-        "execution_id": str(run.id) if run else None,
-    }
-    if run is not None:
-        result["workflow_run"] = run_summary(run)
-    return result
+    project: Project
+    workflow_run: WorkflowRun | None
 
 
 @transaction.atomic
-def _project_regenerate(
-    *, project: Project, parameters: dict | None
-) -> tuple[Project, WorkflowRun | None]:
+def project_regenerate(*, project: Project, parameters: dict | None = None) -> Regeneration:
+    """Re-queue the project's graph and trigger its execution workflow (when one is set).
+
+    The trigger is sent once the transaction commits: read the run's state after that.
+    """
     project = Project.objects.select_for_update().get(pk=project.pk)
     old_status, old_parameters = project.status, project.initial_parameters
     project.initial_parameters = {**project.initial_parameters, **(parameters or {})}
@@ -242,7 +254,7 @@ def _project_regenerate(
             {"initial_parameters": project.initial_parameters},
         ),
     )
-    return project, run
+    return Regeneration(project=project, workflow_run=run)
 
 
 def _task_entries(rows: list[dict], action: str, reason: str) -> list:
@@ -326,16 +338,28 @@ def project_type_create(*, code: str, name: str, **fields) -> ProjectType:
     return project_type
 
 
+# Everything a type defines; its code is its key and never changes.
+PROJECT_TYPE_UPDATABLE_FIELDS = (
+    "name",
+    "description",
+    "category",
+    "sort_order",
+    "is_active",
+    "default_parameters",
+    "parameter_schema",
+    "task_template",
+    *ProjectType.WORKFLOW_URL_FIELDS,
+)
+
+
 @transaction.atomic
-def project_type_update(*, project_type: ProjectType, **fields) -> ProjectType:
+def project_type_update(*, project_type: ProjectType, **data) -> ProjectType:
     """Change what is given; the schema and the template are checked again."""
     project_type = _lock_type(project_type.code)
-    _check_definition(project_type, fields)
-    before = audit.field_values(project_type, fields)
-    for name, value in fields.items():
-        setattr(project_type, name, value)
-    project_type.save()
-    changes = audit.changes_between(before, fields)
+    _check_definition(project_type, data)
+    before = audit.field_values(project_type, data)
+    model_update(instance=project_type, fields=PROJECT_TYPE_UPDATABLE_FIELDS, data=data)
+    changes = audit.changes_between(before, data)
     audit.record_if_changed(action="project_type.update", target=project_type, changes=changes)
     return project_type
 
@@ -343,21 +367,19 @@ def project_type_update(*, project_type: ProjectType, **fields) -> ProjectType:
 @transaction.atomic
 def project_type_delete(*, project_type: ProjectType) -> None:
     """Soft-delete the type; its projects keep their project_type code."""
-    now = timezone.now()
-    if ProjectType.objects.filter(pk=project_type.pk).update(deleted_at=now, updated_at=now):
+    if soft_delete(project_type):
         audit.record(action="project_type.delete", target=project_type)
 
 
 @transaction.atomic
 def project_type_restore(*, project_type: ProjectType) -> ProjectType:
     """Bring a soft-deleted type back, unless a live type has taken its code meanwhile."""
-    project_type = ProjectType.all_objects.select_for_update().get(pk=project_type.pk)
+    project_type = lock_with_deleted(ProjectType, project_type.pk)
     if project_type.deleted_at is None:
         return project_type
     if ProjectType.objects.filter(code=project_type.code).exists():
         raise ApplicationError("code: A project type with this code already exists.")
-    project_type.deleted_at = None
-    project_type.save(update_fields=["deleted_at", "updated_at"])
+    restore(project_type)
     audit.record(action="project_type.restore", target=project_type)
     return project_type
 
@@ -413,7 +435,4 @@ def _check_definition(project_type: ProjectType | None, fields: dict) -> None:
 
 
 def _lock_type(code: str) -> ProjectType:
-    project_type = ProjectType.objects.select_for_update().filter(code=code).first()
-    if project_type is None:
-        raise NotFoundError(PROJECT_TYPE_NOT_FOUND)
-    return project_type
+    return lock_live(ProjectType, code=code, not_found=PROJECT_TYPE_NOT_FOUND)

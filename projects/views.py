@@ -1,26 +1,26 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.exceptions import ApplicationError, NotFoundError
+from core.exceptions import ApplicationError
 from core.fields import JSONObjectField
 from core.idempotency import idempotent
-from core.lookups import get_or_404
+from core.n8n import run_summary
 from core.responses import triggered_response
 from core.roles import N8N, READERS, WRITERS
+from core.serializers import message_serializer
+from core.viewsets import ModelViewSet
 from projects import services
 from projects.filters import ProjectFilter, ProjectTypeFilter
 from projects.models import Project, ProjectType
 from projects.serializers import (
     ProjectCreateSerializer,
-    ProjectDeletedSerializer,
     ProjectListSerializer,
     ProjectRegenerateResultSerializer,
     ProjectSerializer,
     ProjectTypeCreateSerializer,
-    ProjectTypeDeletedSerializer,
     ProjectTypeSerializer,
     ProjectTypeSortOrderSerializer,
     ProjectTypeUpdateSerializer,
@@ -39,11 +39,12 @@ def project_with_tasks(project_id: int) -> Project:
     return projects_with_tasks().get(id=project_id)
 
 
-class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ProjectViewSet(ModelViewSet):
     queryset = Project.objects.order_by("-created_at", "-id")
     serializer_class = ProjectListSerializer
+    detail_serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
-    lookup_value_regex = "[0-9]+"
+    not_found_message = services.PROJECT_NOT_FOUND
     roles = {
         **dict.fromkeys(["list", "retrieve"], READERS),
         **dict.fromkeys(
@@ -51,13 +52,8 @@ class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ),
     }
 
-    def get_object(self):
-        return get_or_404(self.get_queryset(), self.kwargs["pk"], "Project not found")
-
-    @extend_schema(responses=ProjectSerializer)
-    def retrieve(self, request, pk=None):
-        project = get_or_404(projects_with_tasks(), pk, "Project not found")
-        return Response(ProjectSerializer(project).data)
+    def get_retrieve_queryset(self):
+        return projects_with_tasks()
 
     @idempotent
     @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
@@ -76,10 +72,10 @@ class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         project = services.project_update(project=self.get_object(), **params.validated_data)
         return Response(ProjectSerializer(project_with_tasks(project.id)).data)
 
-    @extend_schema(responses={200: ProjectDeletedSerializer})
+    @extend_schema(responses={200: message_serializer("ProjectDeleted")})
     def destroy(self, request, pk=None):
         services.project_delete(project=self.get_object())
-        return Response({"message": "Project deleted successfully"})
+        return self.message_response("Project deleted successfully")
 
     @extend_schema(request=None, responses=ProjectSerializer)
     @action(detail=True, methods=["post"], url_path="recalculate-tasks")
@@ -94,8 +90,16 @@ class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def regenerate(self, request, pk=None):
         parameters = JSONObjectField().run_validation(request.data)
-        result = services.project_regenerate(project=self.get_object(), parameters=parameters)
-        return triggered_response(result)
+        regeneration = services.project_regenerate(project=self.get_object(), parameters=parameters)
+        run = regeneration.workflow_run
+        data = {
+            "message": "Project regeneration workflow triggered",
+            "project_id": regeneration.project.id,
+            "execution_id": str(run.id) if run else None,
+        }
+        if run is not None:
+            data["workflow_run"] = run_summary(run)
+        return triggered_response(data)
 
 
 def check_may_set_workflow_urls(request, project_type: ProjectType | None, fields: dict) -> None:
@@ -108,10 +112,11 @@ def check_may_set_workflow_urls(request, project_type: ProjectType | None, field
         )
 
 
-class ProjectTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ProjectTypeViewSet(ModelViewSet):
     queryset = ProjectType.objects.order_by("sort_order", "code")
     serializer_class = ProjectTypeSerializer
     filterset_class = ProjectTypeFilter
+    not_found_message = services.PROJECT_TYPE_NOT_FOUND
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     roles = {
@@ -120,15 +125,6 @@ class ProjectTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             ["create", "update", "destroy", "activate", "deactivate", "sort_order"], WRITERS
         ),
     }
-
-    def get_object(self):
-        project_type = self.get_queryset().filter(code=self.kwargs["code"]).first()
-        if project_type is None:
-            raise NotFoundError(services.PROJECT_TYPE_NOT_FOUND)
-        return project_type
-
-    def retrieve(self, request, code=None):
-        return Response(ProjectTypeSerializer(self.get_object()).data)
 
     @idempotent
     @extend_schema(
@@ -161,10 +157,10 @@ class ProjectTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         return Response(ProjectTypeSerializer(project_type).data)
 
-    @extend_schema(responses={200: ProjectTypeDeletedSerializer})
+    @extend_schema(responses={200: message_serializer("ProjectTypeDeleted")})
     def destroy(self, request, code=None):
         services.project_type_delete(project_type=self.get_object())
-        return Response({"message": "Project type deleted successfully"})
+        return self.message_response("Project type deleted successfully")
 
     @extend_schema(request=None, responses=ProjectTypeSerializer)
     @action(detail=True, methods=["post"])

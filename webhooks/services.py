@@ -10,6 +10,7 @@ from core.actors import Actor
 from core.exceptions import ApplicationError, NotFoundError
 from core.models import WorkflowRun
 from core.n8n import expired_workflow_run_ids, workflow_run_expire, workflow_run_record_callback
+from core.soft_delete import lock_live
 from core.transitions import is_allowed
 from inspirations.models import Inspiration
 from inspirations.services import INSPIRATION_NOT_FOUND, inspiration_update
@@ -42,6 +43,9 @@ def webhook_deliver(
 
     `signature` and `signed_at` are those of a signed request (None for a token).
     """
+    # Unlike other services this one returns a response body: that body is the delivery's
+    # idempotency record (WebhookEvent.result), and a redelivery must answer with it as
+    # stored, byte for byte, not rebuilt from rows that may have changed since.
     execution_id = params.get("executionId")
     delivery_key = _delivery_key(endpoint, params, signature)
     if delivery_key is not None:
@@ -203,9 +207,7 @@ def _awaiting_project(inspiration_id: int) -> Inspiration:
     """The inspiration a transform callback answers: approved, and without a project yet."""
     # Locked: two callbacks with different executionIds wait for each other here, so the
     # second one sees the first one's project and is refused.
-    inspiration = Inspiration.objects.select_for_update().filter(pk=inspiration_id).first()
-    if inspiration is None:
-        raise NotFoundError(INSPIRATION_NOT_FOUND)
+    inspiration = lock_live(Inspiration, pk=inspiration_id, not_found=INSPIRATION_NOT_FOUND)
     if inspiration.status != Inspiration.Status.APPROVED:
         raise ApplicationError(
             f"Inspiration {inspiration_id} is {inspiration.status}: a project is created only "

@@ -7,6 +7,7 @@ from core.authentication import ApiTokenAuthentication
 from core.exceptions import NotFoundError
 from core.fields import MAX_ID
 from core.roles import N8N
+from core.serializers import message_serializer
 from webhooks import services
 from webhooks.authentication import SignedRequest, WebhookSignatureAuthentication
 from webhooks.models import WebhookEvent
@@ -18,10 +19,6 @@ from webhooks.serializers import (
 )
 
 Endpoint = WebhookEvent.Endpoint
-
-
-class WebhookResultSerializer(serializers.Serializer):
-    message = serializers.CharField()
 
 
 class N8nWebhookView(APIView):
@@ -54,7 +51,7 @@ class N8nWebhookView(APIView):
 def webhook_view(endpoint, serializer, not_found, description, responses=None):
     @extend_schema(
         request=serializer,
-        responses={200: WebhookResultSerializer, **(responses or {})},
+        responses={200: message_serializer("WebhookResult"), **(responses or {})},
         description=description,
     )
     def post(self, request, target_id):

@@ -46,10 +46,6 @@ class WorkerConfigUpdateSerializer(WorkerConfigFieldsMixin):
     worker_type = serializers.CharField(max_length=100, required=False)
 
 
-class WorkerConfigDeactivatedSerializer(serializers.Serializer):
-    message = serializers.CharField()
-
-
 class TaskConfigAssignSerializer(serializers.Serializer):
     config_ids = serializers.ListField(child=IdField(), allow_empty=False, max_length=100)
     override_data = JSONObjectField(required=False)

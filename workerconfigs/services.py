@@ -13,10 +13,20 @@ from django.utils import timezone
 from core import audit
 from core.exceptions import ApplicationError
 from core.lookups import get_or_404
+from core.model_update import model_update
 from workerconfigs.models import TaskConfig, WorkerConfig
 
 WORKER_CONFIG_NOT_FOUND = "Worker config not found"
 TASK_NOT_FOUND = "Task not found"
+WORKER_CONFIG_UPDATABLE_FIELDS = (
+    "config_name",
+    "config_type",
+    "worker_type",
+    "config_data",
+    "description",
+    "priority",
+    "is_active",
+)
 
 
 def _task_model():
@@ -54,14 +64,12 @@ def worker_config_create(
 
 
 @transaction.atomic
-def worker_config_update(*, config: WorkerConfig, **fields) -> WorkerConfig:
+def worker_config_update(*, config: WorkerConfig, **data) -> WorkerConfig:
     """Change the given fields of a worker config (active or not)."""
     config = WorkerConfig.objects.select_for_update().get(pk=config.pk)
-    before = audit.field_values(config, fields)
-    for name, value in fields.items():
-        setattr(config, name, value)
-    config.save()
-    changes = audit.changes_between(before, fields)
+    before = audit.field_values(config, data)
+    model_update(instance=config, fields=WORKER_CONFIG_UPDATABLE_FIELDS, data=data)
+    changes = audit.changes_between(before, data)
     action = "worker_config.update"
     if set(changes) == {"is_active"}:
         action = "worker_config.activate" if config.is_active else "worker_config.deactivate"

@@ -1,11 +1,12 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.idempotency import idempotent
-from core.lookups import get_or_404
 from core.roles import READERS, WORKERS, WRITERS
+from core.serializers import message_serializer
+from core.viewsets import ModelViewSet
 from workerconfigs import services
 from workerconfigs.filters import WorkerConfigFilter
 from workerconfigs.models import WorkerConfig
@@ -14,7 +15,6 @@ from workerconfigs.serializers import (
     TaskConfigSerializer,
     TaskMergedConfigsSerializer,
     WorkerConfigCreateSerializer,
-    WorkerConfigDeactivatedSerializer,
     WorkerConfigSerializer,
     WorkerConfigUpdateSerializer,
 )
@@ -22,29 +22,24 @@ from workerconfigs.serializers import (
 TASK_ID = OpenApiParameter("task_id", int, OpenApiParameter.PATH)
 
 
-class WorkerConfigViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class WorkerConfigViewSet(ModelViewSet):
+    # Any config, active or not: DELETE only deactivates (the filter hides inactive ones
+    # from the list only).
     queryset = WorkerConfig.objects.order_by("-priority", "id")
     serializer_class = WorkerConfigSerializer
     filterset_class = WorkerConfigFilter
-    lookup_value_regex = "[0-9]+"
+    not_found_message = services.WORKER_CONFIG_NOT_FOUND
     roles = {
         **dict.fromkeys(["list", "retrieve"], READERS),
         **dict.fromkeys(["create", "update", "destroy", "assign"], WRITERS),
         "task_configs": READERS | WORKERS,
     }
 
-    def get_object(self):
-        # Any config, active or not: DELETE only deactivates.
-        return get_or_404(self.get_queryset(), self.kwargs["pk"], services.WORKER_CONFIG_NOT_FOUND)
-
     @extend_schema(
         description="Active configs only unless `is_active` is given; highest priority first."
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
-
-    def retrieve(self, request, pk=None):
-        return Response(WorkerConfigSerializer(self.get_object()).data)
 
     @idempotent
     @extend_schema(request=WorkerConfigCreateSerializer, responses={201: WorkerConfigSerializer})
@@ -63,11 +58,11 @@ class WorkerConfigViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         description="Soft delete: sets is_active to false; the config stays readable.",
-        responses={200: WorkerConfigDeactivatedSerializer},
+        responses={200: message_serializer("WorkerConfigDeactivated")},
     )
     def destroy(self, request, pk=None):
         services.worker_config_deactivate(config=self.get_object())
-        return Response({"message": "Worker config deactivated"})
+        return self.message_response("Worker config deactivated")
 
     @extend_schema(
         parameters=[TASK_ID],

@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import PlatformAccount
-from accounts.tests.conftest import ACCOUNT_KEYS, EXAMPLE_ACCOUNT
+from accounts.testing import ACCOUNT_KEYS, EXAMPLE_ACCOUNT
 from core.testing import error, ok
 
 

@@ -1,6 +1,6 @@
 from accounts.crypto import decrypt_credentials
 from accounts.models import PlatformAccount
-from accounts.tests.conftest import yesterday
+from accounts.testing import yesterday
 
 CHANGELIST = "/admin/accounts/platformaccount/"
 

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.tests.conftest import LIST_KEYS
+from accounts.testing import LIST_KEYS
 from core.testing import error, ok
 
 

@@ -2,8 +2,8 @@ import pytest
 
 from accounts.crypto import decrypt_credentials
 from accounts.models import PlatformAccount
-from accounts.tests.conftest import ACCOUNT_KEYS, EXAMPLE_ACCOUNT, assert_utc_timestamp
-from core.testing import error, ok
+from accounts.testing import ACCOUNT_KEYS, EXAMPLE_ACCOUNT
+from core.testing import assert_utc_timestamp, error, ok
 
 
 def test_contract_example_creates_the_account(api):

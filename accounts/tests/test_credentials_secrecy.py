@@ -4,7 +4,7 @@ from django.db import connection
 
 from accounts.crypto import decrypt_credentials
 from accounts.models import PlatformAccount
-from accounts.tests.conftest import EXAMPLE_ACCOUNT, SECRETS
+from accounts.testing import EXAMPLE_ACCOUNT, SECRETS
 from core.testing import error, ok
 
 NEW_SECRETS = ["rotated-key-0a1b2c", "rotated-secret-3d4e5f"]

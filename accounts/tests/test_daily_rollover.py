@@ -2,7 +2,7 @@
 
 from accounts import services
 from accounts.models import PlatformAccount, utc_today
-from accounts.tests.conftest import yesterday
+from accounts.testing import yesterday
 from core.testing import ok
 
 

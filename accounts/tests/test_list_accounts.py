@@ -2,8 +2,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.tests.conftest import LIST_KEYS, assert_utc_timestamp
-from core.testing import error, ok
+from accounts.testing import LIST_KEYS
+from core.testing import assert_utc_timestamp, error, ok
 
 
 def test_contract_example_row(api, make_account):

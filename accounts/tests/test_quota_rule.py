@@ -8,7 +8,7 @@ from django.db import connection
 from accounts import services
 from accounts.models import PlatformAccount, daily_quota, utc_today
 from accounts.selectors import available_accounts_sql
-from accounts.tests.conftest import yesterday
+from accounts.testing import yesterday
 
 
 def quota_rows(today=None):

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import PlatformAccount
-from accounts.tests.conftest import yesterday
+from accounts.testing import yesterday
 from core.roles import Role
 from core.testing import console_messages, session_client
 

@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from accounts import services
 from accounts.models import PlatformAccount, utc_today
-from accounts.tests.conftest import yesterday
+from accounts.testing import yesterday
 
 
 def test_resets_every_live_account(make_account):

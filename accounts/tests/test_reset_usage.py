@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import PlatformAccount, utc_today
-from accounts.tests.conftest import ACCOUNT_KEYS, yesterday
+from accounts.testing import ACCOUNT_KEYS, yesterday
 from core.testing import error, ok
 
 

@@ -1,13 +1,5 @@
-def schema(anon):
-    return anon.get("/api/schema/", HTTP_ACCEPT="application/json").json()
-
-
-def operation(paths, path, method):
-    return next(item[method] for key, item in paths.items() if key.rstrip("/") == path)
-
-
-def component(doc, ref):
-    return doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
+from core.testing_schema import component, data_schema, operation
+from core.testing_schema import fetch_schema as schema
 
 
 def test_schema_lists_every_account_route(anon):
@@ -27,7 +19,7 @@ def test_schema_shows_the_create_body_and_masked_response(anon):
     request = component(doc, create["requestBody"]["content"]["application/json"]["schema"]["$ref"])
     assert set(request["required"]) == {"platform", "name"}
     assert request["properties"]["credentials"]["type"] == "object"
-    data = create["responses"]["201"]["content"]["application/json"]["schema"]["properties"]["data"]
+    data = data_schema(create, "201")
     account = component(doc, data["$ref"])
     assert account["properties"]["credentials"]["additionalProperties"]["enum"] == ["***masked***"]
 

@@ -2,7 +2,7 @@ import pytest
 
 from accounts.crypto import decrypt_credentials
 from accounts.models import PlatformAccount, utc_today
-from accounts.tests.conftest import ACCOUNT_KEYS, yesterday
+from accounts.testing import ACCOUNT_KEYS, yesterday
 from core.testing import error, ok
 
 # The contract's update body (section 5.4), with values.

@@ -1,5 +1,5 @@
 from assets.models import Asset
-from assets.tests.conftest import sha256
+from assets.testing import sha256
 
 
 def test_changelist_shows_live_and_deleted_assets(admin_client, make_asset):

@@ -2,7 +2,7 @@
 error beside the field, never a 500."""
 
 from assets.models import Asset
-from assets.tests.conftest import sha256
+from assets.testing import sha256
 from core.testing_console import errors_beside, shows_typed
 
 ADD = "/admin/assets/asset/add/"

@@ -1,6 +1,6 @@
 import pytest
 
-from assets.tests.conftest import ASSET_KEYS, sha256
+from assets.testing import ASSET_KEYS, sha256
 from core.testing import error, ok
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from assets.tests.conftest import ASSET_KEYS, EXAMPLE_ASSET
+from assets.testing import ASSET_KEYS, EXAMPLE_ASSET
 from core.testing import error, ok
 
 

@@ -5,7 +5,7 @@ from django.db import connection
 
 from assets import services
 from assets.models import Asset
-from assets.tests.conftest import sha256
+from assets.testing import sha256
 from core.exceptions import ApplicationError
 
 

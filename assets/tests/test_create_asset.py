@@ -1,8 +1,8 @@
 import pytest
 
 from assets.models import Asset
-from assets.tests.conftest import ASSET_KEYS, EXAMPLE_ASSET, assert_utc_timestamp, sha256
-from core.testing import error, ok
+from assets.testing import ASSET_KEYS, EXAMPLE_ASSET, sha256
+from core.testing import assert_utc_timestamp, error, ok
 
 
 def test_contract_example_creates_the_asset(api):

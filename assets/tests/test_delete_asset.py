@@ -1,7 +1,7 @@
 import pytest
 
 from assets.models import Asset
-from assets.tests.conftest import sha256
+from assets.testing import sha256
 from core.testing import error, ok
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assets.tests.conftest import ASSET_KEYS
+from assets.testing import ASSET_KEYS
 from core.testing import error, ok
 
 

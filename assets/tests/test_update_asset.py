@@ -1,7 +1,7 @@
 import pytest
 
 from assets.models import Asset
-from assets.tests.conftest import ASSET_KEYS, sha256
+from assets.testing import ASSET_KEYS, sha256
 from core.testing import error, ok
 
 # Section 3.4 lists every field as optional; these are the values sent in one request.

@@ -11,7 +11,7 @@ from inspirations.services import inspiration_create
 from projects.services import project_create
 from tasks.models import Task
 from tasks.services import TaskSpec, task_fail, tasks_claim, tasks_create
-from tasks.tests.conftest import worker_actor
+from tasks.testing import worker_actor
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ choice, boolean or id parameter is a 400 naming the parameter and what it takes;
 parameters match exactly. Every list's parameters are read from the OpenAPI schema, so a new
 filter is walked too."""
 
+import django_filters
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
@@ -156,3 +157,28 @@ def test_the_base_filterset_makes_strict_filters_from_meta_fields():
     assert isinstance(Tasks.base_filters["status"], ChoiceFilter)
     assert Tasks.base_filters["status"].extra["choices"] == Task.Status.choices
     assert isinstance(Configs.base_filters["is_active"], StrictBooleanFilter)
+
+
+BOOLEAN_FILTERS = [key for key, filter_kind in FILTERS.items() if filter_kind == "boolean"]
+
+
+@pytest.mark.parametrize(("path", "name"), BOOLEAN_FILTERS)
+def test_a_boolean_filter_refuses_maybe_naming_the_parameter(api, path, name):
+    assert error(api.get(f"{path}?{name}=maybe"), 400) == f"{name}: Must be true or false."
+
+
+def test_every_filterset_of_the_api_is_cores_with_strict_booleans(db):
+    from django.urls import get_resolver
+
+    filtersets = set()
+    for pattern in get_resolver().url_patterns:
+        for resolved in getattr(pattern, "url_patterns", [pattern]):
+            view = getattr(resolved.callback, "cls", None)
+            if getattr(view, "filterset_class", None) is not None:
+                filtersets.add(view.filterset_class)
+    assert len(filtersets) >= 6, filtersets
+    for filterset in filtersets:
+        assert issubclass(filterset, FilterSet), filterset
+        for name, declared in filterset.base_filters.items():
+            if isinstance(declared, django_filters.BooleanFilter):
+                assert isinstance(declared, StrictBooleanFilter), (filterset, name)

@@ -5,6 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from core.fields import MAX_ID
+from core.testing_schema import component as schema_component
+from core.testing_schema import request_body as schema_request_body
 from core.testing_schema import served_schema
 from core.tests.test_roles_table import documented_table
 
@@ -19,12 +21,11 @@ def operations():
 
 
 def component(ref: str) -> dict:
-    return served_schema()["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    return schema_component(served_schema(), ref)
 
 
 def request_body(path: str, method: str) -> dict:
-    content = served_schema()["paths"][path][method]["requestBody"]["content"]
-    return component(content["application/json"]["schema"]["$ref"])
+    return schema_request_body(served_schema(), served_schema()["paths"][path][method])
 
 
 def test_the_schema_builds_without_warnings_and_validates(tmp_path):

@@ -2,7 +2,7 @@ import pytest
 
 from core.testing import error, ok
 from inspirations.models import Inspiration
-from inspirations.tests.conftest import INSPIRATION_KEYS
+from inspirations.testing import INSPIRATION_KEYS
 from projects.models import Project
 
 # The contract's approve body (section 4.6 and the usage example), its full-width comma kept.

@@ -1,12 +1,11 @@
 import pytest
 
-from core.testing import error, ok
+from core.testing import assert_utc_timestamp, error, ok
 from inspirations.models import Inspiration
-from inspirations.tests.conftest import (
+from inspirations.testing import (
     EXAMPLE_INSPIRATION,
     EXAMPLE_RESPONSE,
     INSPIRATION_KEYS,
-    assert_utc_timestamp,
     without_ids,
 )
 

@@ -1,7 +1,7 @@
 import pytest
 
 from core.testing import error, ok
-from inspirations.tests.conftest import EXAMPLE_INSPIRATION, INSPIRATION_KEYS
+from inspirations.testing import EXAMPLE_INSPIRATION, INSPIRATION_KEYS
 
 
 def test_detail_equals_the_create_response(api):

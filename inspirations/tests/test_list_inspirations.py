@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.testing import error, ok
-from inspirations.tests.conftest import INSPIRATION_KEYS
+from inspirations.testing import INSPIRATION_KEYS
 
 
 def test_contract_query_filters_by_status(api, make_inspiration):

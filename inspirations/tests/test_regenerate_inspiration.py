@@ -2,7 +2,7 @@ import pytest
 
 from core.testing import error, ok
 from inspirations.models import Inspiration
-from inspirations.tests.conftest import INSPIRATION_KEYS
+from inspirations.testing import INSPIRATION_KEYS
 
 
 def test_contract_body_merges_overrides_and_sets_generating(api, make_inspiration):

@@ -1,7 +1,7 @@
 import pytest
 
 from core.testing import error, ok
-from inspirations.tests.conftest import INSPIRATION_KEYS
+from inspirations.testing import INSPIRATION_KEYS
 from projects.models import Project
 
 

@@ -1,22 +1,9 @@
-def schema(anon):
-    return anon.get("/api/schema/", HTTP_ACCEPT="application/json").json()
-
-
-def operation(paths, path, method):
-    return next(item[method] for key, item in paths.items() if key.rstrip("/") == path)
-
-
-def component(doc, ref):
-    return doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
-
-
-def request_body(doc, op):
-    return component(doc, op["requestBody"]["content"]["application/json"]["schema"]["$ref"])
+from core.testing_schema import component, data_schema, operation, request_body
+from core.testing_schema import fetch_schema as schema
 
 
 def response_data(doc, op, status="200"):
-    data = op["responses"][status]["content"]["application/json"]["schema"]["properties"]["data"]
-    return component(doc, data["$ref"])
+    return component(doc, data_schema(op, status)["$ref"])
 
 
 def test_schema_lists_every_inspiration_route(anon):

@@ -4,7 +4,7 @@ import pytest
 
 from core.testing import error, ok
 from inspirations.models import Inspiration
-from inspirations.tests.conftest import ALL_STATUSES, INSPIRATION_KEYS
+from inspirations.testing import ALL_STATUSES, INSPIRATION_KEYS
 
 # The contract's update body (section 4.4), with values.
 EXAMPLE_UPDATE = {

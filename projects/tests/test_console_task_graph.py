@@ -9,7 +9,7 @@ from django.utils import timezone
 from projects.models import Project
 from tasks.models import Task
 from tasks.services import TaskSpec, task_update, tasks_claim, tasks_create
-from tasks.tests.conftest import worker_actor
+from tasks.testing import worker_actor
 
 pytestmark = pytest.mark.browser
 

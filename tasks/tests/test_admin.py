@@ -5,7 +5,7 @@ from core.testing import console_messages
 from projects.models import Project
 from tasks.models import Task
 from tasks.services import TaskSpec, task_update, tasks_claim, tasks_create
-from tasks.tests.conftest import worker_actor
+from tasks.testing import worker_actor
 
 
 @pytest.fixture

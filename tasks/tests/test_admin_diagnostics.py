@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.testing import ok
 from projects.models import Project
 from tasks.models import Task, TaskAttempt
-from tasks.tests.conftest import claim, report
+from tasks.testing import claim, report
 
 
 @pytest.fixture

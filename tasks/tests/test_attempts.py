@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.testing import ok
 from tasks.models import Task, TaskAttempt
 from tasks.services import tasks_claim, tasks_reclaim_expired, tasks_requeue_project
-from tasks.tests.conftest import claim, report, worker_actor
+from tasks.testing import claim, report, worker_actor
 
 Outcome = TaskAttempt.Outcome
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.testing import error, ok
 from tasks.models import Task
-from tasks.tests.conftest import claim
+from tasks.testing import claim
 
 
 def test_contract_example_with_a_task(worker_api, project, create_task):

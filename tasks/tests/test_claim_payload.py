@@ -3,7 +3,7 @@
 from accounts.services import account_create
 from core.testing import ok
 from tasks.models import Task
-from tasks.tests.conftest import claim, report
+from tasks.testing import claim, report
 from workerconfigs.services import task_configs_assign, worker_config_create
 
 

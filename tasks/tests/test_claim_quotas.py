@@ -11,7 +11,7 @@ from core.testing import ok
 from projects.models import Project
 from tasks.models import Task
 from tasks.services import TaskSpec, tasks_claim, tasks_create
-from tasks.tests.conftest import worker_actor
+from tasks.testing import worker_actor
 
 
 def claim(worker_api, **extra):

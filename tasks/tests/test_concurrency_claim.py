@@ -10,7 +10,7 @@ from core.actors import Actor
 from projects.models import Project
 from tasks.models import Task
 from tasks.services import TaskSpec, tasks_claim, tasks_create
-from tasks.tests.conftest import worker_actor
+from tasks.testing import worker_actor
 
 THREADS = 16
 TASKS = 2000

@@ -6,7 +6,7 @@ import pytest
 from projects.models import Project
 from tasks.models import Task
 from tasks.services import TaskSpec, tasks_claim, tasks_create
-from tasks.tests.conftest import worker_actor
+from tasks.testing import worker_actor
 
 pytestmark = pytest.mark.browser
 

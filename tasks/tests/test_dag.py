@@ -4,7 +4,7 @@ from accounts.demo import load_demo_accounts
 from core.testing import error, ok
 from projects.models import Project
 from tasks.models import TaskDependency
-from tasks.tests.conftest import claim, patch, report
+from tasks.testing import claim, patch, report
 
 
 def test_a_self_cycle_is_refused(api, create_task):

@@ -7,7 +7,7 @@ from core.testing import error, ok
 from projects.services import project_restore
 from tasks.models import Task
 from tasks.services import task_delete
-from tasks.tests.conftest import claim, patch, report
+from tasks.testing import claim, patch, report
 
 DELETED = {"message": "Task deleted successfully"}
 

@@ -3,7 +3,7 @@ each is a status the schema documents, with the body it documents."""
 
 from core.testing import error, ok
 from core.testing_schema import assert_documented
-from tasks.tests.conftest import claim
+from tasks.testing import claim
 
 
 def test_nothing_to_claim_is_the_documented_code_1_with_data_null(worker_api, db):

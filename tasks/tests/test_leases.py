@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.testing import error, ok
 from tasks.models import Task
-from tasks.tests.conftest import patch, report
+from tasks.testing import patch, report
 
 
 def claim_as(worker_api, worker_id, **extra):

@@ -8,7 +8,7 @@ from core.testing import console_messages, make_person, session_client
 from projects.models import Project
 from tasks.models import Task
 from tasks.services import TaskSpec, task_fail, task_update, tasks_claim, tasks_create
-from tasks.tests.conftest import worker_actor
+from tasks.testing import worker_actor
 
 PAGE = "/admin/tasks/task/{}/change/"
 ACTION = "/admin/tasks/task/{}/actions/{}/"

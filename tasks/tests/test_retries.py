@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.testing import ok
 from tasks.models import Task
 from tasks.services.lifecycle import retry_delay
-from tasks.tests.conftest import patch, report
+from tasks.testing import patch, report
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import pytest
 from core.testing import error, ok
 from tasks.models import Task
 from tasks.services import project_recount_tasks
-from tasks.tests.conftest import claim, patch, report
+from tasks.testing import claim, patch, report
 
 
 def test_contract_patch_example(api, create_task):

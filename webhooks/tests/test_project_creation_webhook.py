@@ -8,7 +8,7 @@ from projects.models import Project
 from projects.services import project_create, project_delete
 from tasks.models import Task
 from webhooks.models import WebhookEvent
-from webhooks.tests.conftest import written
+from webhooks.testing import written
 
 
 def example(account_id):

@@ -2,7 +2,7 @@ from core.testing import error, ok
 from projects.models import Project
 from tasks.models import Task
 from webhooks.models import WebhookEvent
-from webhooks.tests.conftest import task_of
+from webhooks.testing import task_of
 
 
 def example(task_id):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.testing import error, ok
 from tasks.models import Task
 from tasks.services import tasks_reclaim_expired
-from webhooks.tests.conftest import task_of
+from webhooks.testing import task_of
 
 
 def url(task_id):

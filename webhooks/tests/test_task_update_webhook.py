@@ -1,7 +1,7 @@
 from core.testing import error, ok
 from tasks.models import Task
 from webhooks.models import WebhookEvent
-from webhooks.tests.conftest import task_of
+from webhooks.testing import task_of
 
 # Contract section 7.4's request example, with one of its "completed|failed|processing".
 EXAMPLE = {

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from core.roles import Role
 from core.testing import error, ok, token_client
 from webhooks.authentication import signature
-from webhooks.tests.conftest import signed_headers, written
+from webhooks.testing import signed_headers, written
 
 SECRET = "s3cret-current"
 OLD_SECRET = "s3cret-previous"

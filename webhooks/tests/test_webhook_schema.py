@@ -1,5 +1,5 @@
-def schema(anon):
-    return anon.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+from core.testing_schema import fetch_schema as schema
+from core.testing_schema import operation, request_body
 
 
 def test_schema_lists_the_webhooks_and_project_types(anon):
@@ -21,13 +21,8 @@ def test_schema_lists_the_webhooks_and_project_types(anon):
 
 def test_webhooks_accept_a_token_or_a_signature(anon):
     doc = schema(anon)
-    operation = next(
-        item["post"]
-        for path, item in doc["paths"].items()
-        if path.rstrip("/") == "/api/webhooks/n8n/project_creation/{target_id}"
-    )
-    schemes = {name for requirement in operation["security"] for name in requirement}
+    callback = operation(doc["paths"], "/api/webhooks/n8n/project_creation/{target_id}", "post")
+    schemes = {name for requirement in callback["security"] for name in requirement}
     assert {"n8nSignature", "tokenAuth"} <= schemes
-    request = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-    body = doc["components"]["schemas"][request.rsplit("/", 1)[1]]
+    body = request_body(doc, callback)
     assert {"status", "project", "tasks", "executionId", "runId"} <= set(body["properties"])

@@ -16,7 +16,7 @@ from projects.models import Project
 from tasks.models import Task
 from webhooks.authentication import signature, signed_message
 from webhooks.models import WebhookEvent
-from webhooks.tests.conftest import signed_headers, written
+from webhooks.testing import signed_headers, written
 
 SECRET = "s3cret-current"
 # docs/n8n.md's example: secret s3cret, timestamp 1700000000, POST, inspiration/3, that body.

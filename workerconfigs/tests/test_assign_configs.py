@@ -2,9 +2,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.testing import error, ok
+from core.testing import assert_utc_timestamp, error, ok
 from workerconfigs.models import TaskConfig
-from workerconfigs.tests.conftest import EXAMPLE_CONFIG, Task, assert_utc_timestamp
+from workerconfigs.testing import EXAMPLE_CONFIG, Task
 
 LINK_KEYS = {"id", "task_id", "config_id", "override_data", "created_at", "updated_at"}
 

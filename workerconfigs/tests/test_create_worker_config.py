@@ -1,8 +1,8 @@
 import pytest
 
-from core.testing import error, ok
+from core.testing import assert_utc_timestamp, error, ok
 from workerconfigs.models import WorkerConfig
-from workerconfigs.tests.conftest import CONFIG_KEYS, EXAMPLE_CONFIG, assert_utc_timestamp
+from workerconfigs.testing import CONFIG_KEYS, EXAMPLE_CONFIG
 
 
 def test_contract_example_creates_the_config(api):

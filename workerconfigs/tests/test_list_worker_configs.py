@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.testing import error, ok
-from workerconfigs.tests.conftest import CONFIG_KEYS
+from workerconfigs.testing import CONFIG_KEYS
 
 
 def ids(response):

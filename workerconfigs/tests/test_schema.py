@@ -1,13 +1,5 @@
-def schema(anon):
-    return anon.get("/api/schema/", HTTP_ACCEPT="application/json").json()
-
-
-def operation(paths, prefix, method):
-    return next(item[method] for path, item in paths.items() if path.rstrip("/") == prefix)
-
-
-def data_schema(op, status="200"):
-    return op["responses"][status]["content"]["application/json"]["schema"]["properties"]["data"]
+from core.testing_schema import data_schema, operation, request_body
+from core.testing_schema import fetch_schema as schema
 
 
 def test_schema_lists_every_worker_config_route(anon):
@@ -26,8 +18,7 @@ def test_schema_shows_request_and_response_bodies(anon):
     create = operation(paths, "/api/worker-configs", "post")
     assert data_schema(create, "201")["$ref"].endswith("/WorkerConfig")
     assign = operation(paths, "/api/worker-configs/tasks/{task_id}/assign", "post")
-    request_ref = assign["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-    request = doc["components"]["schemas"][request_ref.rsplit("/", 1)[1]]
+    request = request_body(doc, assign)
     assert set(request["properties"]) == {"config_ids", "override_data"}
     assert data_schema(assign)["items"]["$ref"].endswith("/TaskConfig")
     assert {p["name"] for p in assign["parameters"]} == {"task_id"}

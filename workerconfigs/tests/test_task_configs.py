@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.testing import error, ok
-from workerconfigs.tests.conftest import EXAMPLE_CONFIG, Task
+from workerconfigs.testing import EXAMPLE_CONFIG, Task
 
 MERGED_KEYS = {"config_id", "config_name", "config_type", "worker_type", "priority", "config_data"}
 

@@ -2,7 +2,7 @@ import pytest
 
 from core.testing import error, ok
 from workerconfigs.models import WorkerConfig
-from workerconfigs.tests.conftest import CONFIG_KEYS
+from workerconfigs.testing import CONFIG_KEYS
 
 # Section 6.4's request body, every field sent.
 CONTRACT_UPDATE = {

@@ -1,7 +1,7 @@
 import pytest
 
 from core.testing import error, ok
-from workerconfigs.tests.conftest import CONFIG_KEYS, EXAMPLE_CONFIG
+from workerconfigs.testing import CONFIG_KEYS, EXAMPLE_CONFIG
 
 
 @pytest.mark.parametrize("suffix", ["", "/"])
