@@ -42,10 +42,6 @@ class TaskSerializer(serializers.ModelSerializer):
         ]
 
 
-class TaskDeletedSerializer(serializers.Serializer):
-    message = serializers.CharField()
-
-
 @extend_schema_field(
     {
         "oneOf": [

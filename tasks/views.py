@@ -1,5 +1,5 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -7,10 +7,11 @@ from core.actors import Actor
 from core.exceptions import ApplicationError, NotFoundError
 from core.fields import MAX_ID
 from core.idempotency import idempotent
-from core.lookups import get_or_404
 from core.responses import EnvelopeResponse
 from core.roles import READERS, WORKERS, WRITERS, Role
 from core.schema import NullableProxySerializer
+from core.serializers import message_serializer
+from core.viewsets import ModelViewSet
 from tasks import selectors, services
 from tasks.filters import TaskFilter
 from tasks.models import Task
@@ -20,7 +21,6 @@ from tasks.serializers import (
     TaskBatchUpdateSerializer,
     TaskClaimSerializer,
     TaskCreateSerializer,
-    TaskDeletedSerializer,
     TaskHeartbeatSerializer,
     TaskReleaseSerializer,
     TaskSerializer,
@@ -69,11 +69,11 @@ def refuse_fields_workers_may_not_set(actor: Actor, data: dict) -> None:
         )
 
 
-class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class TaskViewSet(ModelViewSet):
     queryset = Task.objects.with_dependency_ids().order_by("id")
     serializer_class = TaskSerializer
     filterset_class = TaskFilter
-    lookup_value_regex = "[0-9]+"
+    not_found_message = "Task not found"
     # Clients build graphs and may edit tasks nobody holds; workers claim and report the
     # tasks they hold (with the lease's token); only a worker's claim shows credentials.
     roles = {
@@ -85,9 +85,6 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ),
     }
 
-    def get_object(self):
-        return get_or_404(self.get_queryset(), self.kwargs["pk"], "Task not found")
-
     def task_id(self) -> int:
         """The task id of the URL, for the services to lock (they answer 404 when it is gone);
         no read of the row beforehand."""
@@ -95,9 +92,6 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if not 0 < pk <= MAX_ID:
             raise NotFoundError("Task not found")
         return pk
-
-    def retrieve(self, request, pk=None):
-        return Response(TaskSerializer(self.get_object()).data)
 
     @idempotent
     @extend_schema(request=TaskCreateSerializer, responses={201: TaskSerializer})
@@ -121,7 +115,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         "in data.dependent_task_ids): delete them first or change their dependencies. A "
         "worker holding the task finds it gone (404) at its next heartbeat or report.",
         responses={
-            200: TaskDeletedSerializer,
+            200: message_serializer("TaskDeleted"),
             409: OpenApiResponse(
                 description="Live tasks depend on this one (data.dependent_task_ids); nothing "
                 "was deleted."
@@ -130,7 +124,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def destroy(self, request, pk=None):
         services.task_delete(task_id=self.task_id())
-        return Response({"message": "Task deleted successfully"})
+        return self.message_response("Task deleted successfully")
 
     @idempotent
     @extend_schema(request=TaskBatchCreateSerializer, responses={201: TaskSerializer(many=True)})

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core import audit
 from core.dag import CycleError, topological_order
 from core.exceptions import ApplicationError
+from core.soft_delete import soft_delete
 from projects.models import Project
 from tasks.models import Task, TaskAttempt, TaskDependency
 from tasks.services.lifecycle import Cause, lock_tasks, move
@@ -84,7 +85,7 @@ def task_delete(*, task_id: int) -> None:
     now = timezone.now()
     if task.status == Status.PROCESSING:
         attempts_close([task.id], outcome=TaskAttempt.Outcome.DELETED, now=now)
-    Task.objects.filter(id=task.id).update(deleted_at=now, updated_at=now)
+    soft_delete(task, at=now)
     delta = Counter(total_tasks=-1)
     delta.subtract(counted(task.status))
     deleted = task_entry(task, "task.delete", task.status, task.status)

@@ -12,12 +12,27 @@ from django.utils import timezone
 from accounts.models import PlatformAccount
 from core.actors import Actor
 from core.exceptions import ApplicationError
+from core.model_update import check_updatable
 from tasks.models import Task, dependency_ids_prefetch
 from tasks.services.graph import replace_dependencies
 from tasks.services.leases import check_lease
 from tasks.services.lifecycle import Cause, lock_tasks, move
 
 Status = Task.Status
+
+# What a report or an edit may change beside the status; the rest (the graph's project and
+# type, the lease, the counters of attempts, the timestamps) belongs to the lifecycle.
+TASK_UPDATABLE_FIELDS = (
+    "task_input",
+    "task_output",
+    "platform_account_id",
+    "platform",
+    "commit_id",
+    "error_message",
+    "priority",
+    "max_attempts",
+    "dependencies",
+)
 
 
 @transaction.atomic
@@ -30,6 +45,7 @@ def task_update(
     **changes,
 ) -> Task:
     """Change one task's status and fields (the PATCH of the API and of n8n callbacks)."""
+    check_updatable(model=Task, fields=TASK_UPDATABLE_FIELDS, data=changes)
     task = lock_tasks(Q(id=task_id), not_found="Task not found")[0]
     if _repeated([task], actor=actor, lease_token=lease_token, status=status, changes=changes):
         return Task.objects.with_dependency_ids().get(id=task.id)
@@ -68,6 +84,7 @@ def task_update_by_commit_id(
     **changes,
 ) -> Task:
     """Report on the task that carries this external job id."""
+    check_updatable(model=Task, fields=TASK_UPDATABLE_FIELDS, data=changes)
     task = lock_tasks(Q(commit_id=commit_id), not_found="Task not found")[0]
     if not _repeated([task], actor=actor, lease_token=lease_token, status=status, changes=changes):
         _check_references([task], changes)
@@ -87,6 +104,7 @@ def tasks_update_by_commit_ids(
 ) -> list[Task]:
     """Report on many tasks at once (by commit ids and/or task ids), all or nothing; unknown
     ones are a 404 naming them."""
+    check_updatable(model=Task, fields=TASK_UPDATABLE_FIELDS, data=changes)
     wanted = list(dict.fromkeys(commit_ids))
     wanted_ids = list(dict.fromkeys(task_ids))
     tasks = lock_tasks(Q(commit_id__in=wanted) | Q(id__in=wanted_ids), not_found=None)
