@@ -25,6 +25,7 @@ from accounts.selectors import available_accounts_sql
 from accounts.services import accounts_count_uses
 from core import audit
 from core.actors import Actor
+from projects.models import Project
 from tasks.models import Task, TaskAttempt
 from tasks.selectors import claim_payloads
 from tasks.services.lifecycle import Cause, lease_deadline, move
@@ -37,6 +38,7 @@ from tasks.services.records import (
 )
 
 Status = Task.Status
+PENDING_PROJECT = Project.Status.PENDING
 
 # Where the next multi-type claim of this process starts dealing (see the module docstring).
 _rotation = itertools.count()
@@ -45,7 +47,8 @@ _rotation = itertools.count()
 def _claim_candidates(
     *, types: list[str], max_tasks: int, platforms: Sequence[str] | None, now
 ) -> list[Task]:
-    """Lock and read the best ready tasks of each type, and expired leases, in one query.
+    """Lock and read the best ready tasks of each type, and expired leases, in one query,
+    each with its project's status (`project_status`).
 
     One arm per type, so each walks the partial index `tasks_task_claim_pending` in priority
     order and stops after `max_tasks` rows (an IN over the types would have to sort every
@@ -78,8 +81,13 @@ def _claim_candidates(
         f" AND {quota} ORDER BY lease_expires_at, id LIMIT %s{lock})"
     )
     params += [Status.PROCESSING, at, *types, *quota_params, max_tasks]
-    union = " UNION ALL ".join(f"SELECT * FROM c{i}" for i in range(len(types)))
-    sql = f"WITH {', '.join(arms)} {union} UNION ALL SELECT * FROM expired"
+    union = " UNION ALL ".join(
+        [*(f"SELECT * FROM c{i}" for i in range(len(types))), "SELECT * FROM expired"]
+    )
+    # With each task its project's status: only a pending project is started by the claim.
+    projects = connection.ops.quote_name(Project._meta.db_table)
+    project_status = f"(SELECT p.status FROM {projects} p WHERE p.id = u.project_id)"
+    sql = f"WITH {', '.join(arms)} SELECT u.*, {project_status} AS project_status FROM ({union}) u"
     return list(Task.objects.raw(sql, params))
 
 
@@ -118,26 +126,9 @@ def tasks_claim(
     """
     now = timezone.now()
     worker_id = worker_id or actor.name or None
-    types = sorted(set(task_types))
-    rows = _claim_candidates(types=types, max_tasks=max_tasks, platforms=platforms, now=now)
-    expired = [t for t in rows if t.status == Status.PROCESSING]
-    # Expired leases on the last attempt fail for good (a task that keeps crashing its
-    # workers runs out of attempts); the others are claimed again.
-    move([t for t in expired if t.attempts >= t.max_attempts], cause=Cause.LEASE_EXPIRED)
-    expired = [t for t in expired if t.attempts < t.max_attempts]
-    entries = []
-    candidates: dict[str, list[Task]] = {t: [] for t in types}
-    for task in [t for t in rows if t.status == Status.PENDING] + expired:
-        candidates[task.task_type].append(task)
-    for queue in candidates.values():
-        queue.sort(key=lambda t: (-t.priority, t.id))
-
-    picked = _deal(candidates, types, max_tasks)
-    picked = _bind_accounts(picked, now)
+    picked = _pick(sorted(set(task_types)), max_tasks, platforms, now)
     if not picked:
-        audit.record_many(entries)
         return []
-
     # Leases taken over from silent workers end here (before the UPDATE replaces them).
     attempts_close(
         [t.id for t in picked if t.status == Status.PROCESSING],
@@ -146,49 +137,68 @@ def tasks_claim(
         error_message=LEASE_EXPIRED_MESSAGE,
         at_lease_expiry=True,
     )
-    token = secrets.token_hex(16)
-    deadline = lease_deadline(now, lease_seconds)
+    lease = {
+        "status": Status.PROCESSING,
+        "started_at": now,
+        "worker_id": worker_id,
+        "lease_token": secrets.token_hex(16),
+        "lease_holder_id": actor.user_id,
+        "lease_expires_at": lease_deadline(now, lease_seconds),
+        "updated_at": now,
+    }
+    Task.objects.filter(id__in=[t.id for t in picked]).update(
+        **lease, attempts=F("attempts") + 1, **_account_bindings(picked)
+    )
+    pending_projects = {t.project_id for t in picked if t.project_status == PENDING_PROJECT}
+    entries = [
+        task_entry(
+            t,
+            "task.claim",
+            t.status,
+            Status.PROCESSING,
+            reason=_claim_reason(t, worker_id),
+            actor=actor,
+        )
+        for t in picked
+    ]
+    # One INSERT for the whole claim, whatever its size (the hot path stays one query more).
+    audit.record_many(entries + start_projects(pending_projects, now))
+    for task in picked:  # what the UPDATE wrote, without reading the rows again
+        for name, value in lease.items():
+            setattr(task, name, value)
+        task.attempts += 1
+    attempts_open(picked, now=now)
+    return picked
+
+
+def _pick(types: list[str], max_tasks: int, platforms, now) -> list[Task]:
+    """The ready tasks to hand out, best first, bound to accounts with quota; expired leases
+    on their last attempt fail for good on the way (a task that keeps crashing its workers
+    runs out of attempts)."""
+    rows = _claim_candidates(types=types, max_tasks=max_tasks, platforms=platforms, now=now)
+    expired = [t for t in rows if t.status == Status.PROCESSING]
+    move([t for t in expired if t.attempts >= t.max_attempts], cause=Cause.LEASE_EXPIRED)
+    candidates: dict[str, list[Task]] = {t: [] for t in types}
+    for task in rows:
+        if task.status == Status.PENDING or task.attempts < task.max_attempts:
+            candidates[task.task_type].append(task)
+    for queue in candidates.values():
+        queue.sort(key=lambda t: (-t.priority, t.id))
+    return _bind_accounts(_deal(candidates, types, max_tasks), now)
+
+
+def _account_bindings(picked: list[Task]) -> dict:
+    """The UPDATE's account column for tasks the claim bound to an account, if any."""
     bindings = {t.id: t.platform_account_id for t in picked if t.platform_account_id}
-    account_update = {}
-    if bindings:
-        account_update["platform_account_id"] = Case(
+    if not bindings:
+        return {}
+    return {
+        "platform_account_id": Case(
             *[When(id=task_id, then=Value(acc)) for task_id, acc in bindings.items()],
             default=F("platform_account_id"),
             output_field=Task._meta.get_field("platform_account").target_field,
         )
-    Task.objects.filter(id__in=[t.id for t in picked]).update(
-        status=Status.PROCESSING,
-        started_at=now,
-        attempts=F("attempts") + 1,
-        worker_id=worker_id,
-        lease_token=token,
-        lease_holder_id=actor.user_id,
-        lease_expires_at=deadline,
-        updated_at=now,
-        **account_update,
-    )
-    started = start_projects({t.project_id for t in picked}, now)
-    for task in picked:
-        entries.append(
-            task_entry(
-                task,
-                "task.claim",
-                task.status,
-                Status.PROCESSING,
-                reason=_claim_reason(task, worker_id),
-                actor=actor,
-            )
-        )
-    # One INSERT for the whole claim, whatever its size (the hot path stays one query more).
-    audit.record_many(entries + started)
-    for task in picked:  # what the UPDATE wrote, without reading the rows again
-        task.status = Status.PROCESSING
-        task.started_at = task.updated_at = now
-        task.attempts += 1
-        task.worker_id, task.lease_token, task.lease_expires_at = worker_id, token, deadline
-        task.lease_holder_id = actor.user_id
-    attempts_open(picked, now=now)
-    return picked
+    }
 
 
 def _claim_reason(task: Task, worker_id: str | None) -> str:
