@@ -41,6 +41,47 @@ class TaskSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    # The fields above document the shape (and the schema); the hot path's answers (claims,
+    # reports, lists) are built here without DRF's per-field machinery, field for field the
+    # same (test_task_representation.py compares the two on tasks in every state).
+    def to_representation(self, task) -> dict:
+        return {
+            "id": task.id,
+            "project_id": task.project_id,
+            "task_type": task.task_type,
+            "status": task.status,
+            "dependencies": self.dependencies_of(task),
+            "task_input": task.task_input,
+            "task_output": task.task_output,
+            "platform_account_id": task.platform_account_id,
+            "platform": task.platform,
+            "commit_id": task.commit_id,
+            "error_message": task.error_message,
+            "priority": task.priority,
+            "attempts": task.attempts,
+            "max_attempts": task.max_attempts,
+            "worker_id": task.worker_id,
+            **{name: _timestamp(getattr(task, name)) for name in TIMESTAMPS},
+        }
+
+    def dependencies_of(self, task) -> list[int]:
+        return task.dependency_ids
+
+
+TIMESTAMPS = (
+    "lease_expires_at",
+    "available_at",
+    "started_at",
+    "completed_at",
+    "created_at",
+    "updated_at",
+)
+_DATETIME = serializers.DateTimeField()
+
+
+def _timestamp(value) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
 
 @extend_schema_field(
     {
@@ -124,6 +165,19 @@ class ClaimedTaskSerializer(TaskSerializer):
             "configs",
             "credentials",
         ]
+
+    def to_representation(self, task) -> dict:
+        payload = self._payload(task)
+        return {
+            **super().to_representation(task),
+            "lease_token": task.lease_token,
+            "dependency_outputs": payload["dependency_outputs"],
+            "configs": payload["configs"],
+            "credentials": payload["credentials"],
+        }
+
+    def dependencies_of(self, task) -> list[int]:
+        return self._payload(task)["dependencies"]
 
     def _payload(self, task) -> dict:
         return self.context["payloads"][task.id]

@@ -12,11 +12,10 @@ status, and the audit trail. The claim's own change (pending → processing) sta
 import enum
 import secrets
 from collections import Counter
-from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from core import audit
@@ -26,6 +25,11 @@ from core.roles import Role
 from core.transitions import check_transition
 from tasks.models import Task, TaskAttempt, TaskDependency
 from tasks.services.progress import counted, move_progress, restart_progress
+from tasks.services.promotion import (
+    demote_dependents,
+    ids_with_unfinished_dependencies,
+    promote_dependents,
+)
 from tasks.services.records import LEASE_EXPIRED_MESSAGE, attempts_close, task_entry
 
 Status = Task.Status
@@ -112,7 +116,7 @@ def move(
     if cause is not Cause.LEASE_EXPIRED:  # after the UPDATE: a failure keeps its report's message
         _close_attempts(leaving, cause, status, now)
     promote_dependents(completed, now)
-    _demote_dependents(reopened, now)
+    demote_dependents(reopened, now)
     if cause is Cause.REQUEUE:
         # Counted afresh, not moved: counters an edit of the database left wrong are mended
         # too. The status is its own service's (a regenerate sets it), not derived.
@@ -284,34 +288,3 @@ def _close_attempts(task_ids: list[int], cause: Cause, status: str | None, now) 
         attempts_close(task_ids, outcome=Outcome.FAILED, now=now, error_from_task=True)
     else:
         attempts_close(task_ids, outcome=Outcome.REQUEUED, now=now)
-
-
-def ids_with_unfinished_dependencies(task_ids: Iterable[int]) -> set[int]:
-    return set(
-        TaskDependency.objects.filter(task_id__in=task_ids)
-        .exclude(depends_on__status=Status.COMPLETED)
-        .values_list("task_id", flat=True)
-    )
-
-
-def promote_dependents(completed_ids: list[int], now) -> None:
-    """Waiting tasks whose last unfinished dependency just completed become pending."""
-    if not completed_ids:
-        return
-    unfinished = TaskDependency.objects.filter(task_id=OuterRef("pk")).exclude(
-        depends_on__status=Status.COMPLETED
-    )
-    Task.objects.filter(
-        status=Status.WAITING,
-        id__in=TaskDependency.objects.filter(depends_on_id__in=completed_ids).values("task_id"),
-    ).exclude(Exists(unfinished)).update(status=Status.PENDING, available_at=now, updated_at=now)
-
-
-def _demote_dependents(reopened_ids: list[int], now) -> None:
-    """Pending tasks that depend on a task no longer completed go back to waiting."""
-    if not reopened_ids:
-        return
-    Task.objects.filter(
-        status=Status.PENDING,
-        id__in=TaskDependency.objects.filter(depends_on_id__in=reopened_ids).values("task_id"),
-    ).update(status=Status.WAITING, updated_at=now)

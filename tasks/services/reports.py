@@ -54,10 +54,12 @@ def task_update(
         replace_dependencies(task, dependencies)
         if status is None and task.status in Task.SCHEDULABLE:
             status = task.status  # re-derive waiting/pending against the new dependencies
+    # Read before the move, whose last statements lock the project's row: completions of one
+    # project queue on that row for as little as possible. The locked row is then answered
+    # as written (nothing else changed it), without reading it again.
+    prefetch_related_objects([task], dependency_ids_prefetch())
     _check_references([task], changes)
     move([task], cause=Cause.REPORT, status=status, changes=changes, actor=actor)
-    # The locked row as written (nothing else changed it): no need to read it again.
-    prefetch_related_objects([task], dependency_ids_prefetch())
     return task
 
 
