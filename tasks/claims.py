@@ -38,7 +38,7 @@ from tasks.bookkeeping import (
     task_entry,
 )
 from tasks.models import Task, TaskAttempt, TaskDependency
-from workerconfigs.services import tasks_merged_configs
+from tasks.task_configs import tasks_merged_configs
 
 Status = Task.Status
 logger = logging.getLogger(__name__)

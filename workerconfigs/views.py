@@ -1,25 +1,19 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.idempotency import idempotent
 from core.lookups import get_or_404
-from core.roles import READERS, WORKERS, WRITERS
+from core.roles import READERS, WRITERS
 from workerconfigs import services
 from workerconfigs.filters import WorkerConfigFilter
 from workerconfigs.models import WorkerConfig
 from workerconfigs.serializers import (
-    TaskConfigAssignSerializer,
-    TaskConfigSerializer,
-    TaskMergedConfigsSerializer,
     WorkerConfigCreateSerializer,
     WorkerConfigDeactivatedSerializer,
     WorkerConfigSerializer,
     WorkerConfigUpdateSerializer,
 )
-
-TASK_ID = OpenApiParameter("task_id", int, OpenApiParameter.PATH)
 
 
 class WorkerConfigViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -29,8 +23,7 @@ class WorkerConfigViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]+"
     roles = {
         **dict.fromkeys(["list", "retrieve"], READERS),
-        **dict.fromkeys(["create", "update", "destroy", "assign"], WRITERS),
-        "task_configs": READERS | WORKERS,
+        **dict.fromkeys(["create", "update", "destroy"], WRITERS),
     }
 
     def get_object(self):
@@ -68,28 +61,3 @@ class WorkerConfigViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def destroy(self, request, pk=None):
         services.worker_config_deactivate(config=self.get_object())
         return Response({"message": "Worker config deactivated"})
-
-    @extend_schema(
-        parameters=[TASK_ID],
-        request=TaskConfigAssignSerializer,
-        responses=TaskConfigSerializer(many=True),
-        filters=False,
-    )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path=r"tasks/(?P<task_id>[0-9]+)/assign",
-        pagination_class=None,
-    )
-    def assign(self, request, task_id=None):
-        params = TaskConfigAssignSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        links = services.task_configs_assign(task_id=int(task_id), **params.validated_data)
-        return Response(TaskConfigSerializer(links, many=True).data)
-
-    @extend_schema(parameters=[TASK_ID], responses=TaskMergedConfigsSerializer, filters=False)
-    @action(detail=False, methods=["get"], url_path=r"tasks/(?P<task_id>[0-9]+)/configs")
-    def task_configs(self, request, task_id=None):
-        services.get_task_or_404(task_id)
-        configs = services.task_merged_configs(int(task_id))
-        return Response({"task_id": int(task_id), "configs": configs})

@@ -17,6 +17,7 @@ from core.testing_console import SCHEMA
 from inspirations import services as inspiration_services
 from projects import services as project_services
 from tasks.models import Task
+from tasks.task_configs import task_configs_assign
 from webhooks.models import WebhookEvent
 from workerconfigs import services as config_services
 
@@ -59,7 +60,7 @@ def console_factory() -> ConsoleFactory:
     config = config_services.worker_config_create(
         config_name="render", config_type="render", worker_type="video", config_data={"q": 1}
     )
-    config_services.task_configs_assign(task_id=task.id, config_ids=[config.id])
+    task_configs_assign(task_id=task.id, config_ids=[config.id])
     asset, _ = asset_services.asset_create(name="intro.mp4", asset_type="video", file_hash="a" * 64)
     run = WorkflowRun.objects.create(
         kind=WorkflowRun.Kind.TRANSFORM,

@@ -6,6 +6,8 @@ from core.roles import Role
 from core.services import api_client_create, api_client_set_role
 from core.testing import ok, token_client
 from projects.models import Project
+from tasks.models import Task
+from workerconfigs.models import WorkerConfig
 
 
 @pytest.fixture
@@ -51,3 +53,27 @@ def patch(api, task_id, **body):
 def report(client, claimed, **body):
     """PATCH a claimed task (a dict of the claim's answer) under the claim's lease_token."""
     return patch(client, claimed["id"], lease_token=claimed["lease_token"], **body)
+
+
+@pytest.fixture
+def make_config(db):
+    """A worker config to assign to tasks (task configs' tests)."""
+
+    def make(**fields) -> WorkerConfig:
+        fields.setdefault("config_name", "config")
+        fields.setdefault("config_type", "execution")
+        fields.setdefault("worker_type", "video_generator")
+        return WorkerConfig.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_task(db):
+    """A task of a project of its own (task configs' tests)."""
+
+    def make(task_type: str = "video_generation"):
+        project = Project.objects.create(name="p", project_type="t")
+        return Task.objects.create(project=project, task_type=task_type)
+
+    return make

@@ -2,11 +2,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from workerconfigs.models import TaskConfig, WorkerConfig
-
-# This app never imports `tasks`; its tests reach Task and Project through the foreign keys.
-Task = TaskConfig._meta.get_field("task").related_model
-Project = Task._meta.get_field("project").related_model
+from projects.models import Project
+from tasks.models import Task
+from workerconfigs.models import WorkerConfig
 
 # The contract's example config (section 6.1), used as a request body.
 EXAMPLE_CONFIG = {

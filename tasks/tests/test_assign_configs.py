@@ -3,8 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.testing import error, ok
-from workerconfigs.models import TaskConfig
-from workerconfigs.tests.conftest import EXAMPLE_CONFIG, Task, assert_utc_timestamp
+from tasks.models import Task, TaskConfig
+from workerconfigs.tests.conftest import EXAMPLE_CONFIG, assert_utc_timestamp
 
 LINK_KEYS = {"id", "task_id", "config_id", "override_data", "created_at", "updated_at"}
 
