@@ -15,6 +15,7 @@ import requests
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as TransportTimeout
@@ -35,6 +36,11 @@ RESPONSE_EXCERPT_CHARS = 2000
 
 def absolute_url(path: str) -> str:
     return f"{settings.SHORTSGEN_PUBLIC_URL}{path}"
+
+
+def absolute_reverse(route_name: str, *args) -> str:
+    """The URL of a named route as n8n reaches it (SHORTSGEN_PUBLIC_URL, then the path)."""
+    return absolute_url(reverse(route_name, args=args))
 
 
 # Retried within the send budget: what never reached a workflow (a refused or failed

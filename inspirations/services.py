@@ -3,6 +3,7 @@ before it checks the status, so that two reviewers acting at once cannot both ap
 create two projects) or approve and reject the same inspiration."""
 
 from django.db import transaction
+from django.urls import reverse
 
 from core import audit
 from core.exceptions import ApplicationError
@@ -140,7 +141,7 @@ def inspiration_approve(
             target_id=inspiration.id,
             url=url,
             data=_workflow_data(inspiration),
-            callback_path=f"/api/webhooks/n8n/project_creation/{inspiration.id}",
+            callback_path=reverse("n8n-project-creation", args=[inspiration.id]),
         )
         return inspiration, None
     # No workflow: approval creates the project itself, in this transaction, so that the
@@ -193,7 +194,7 @@ def inspiration_regenerate(
             target_id=inspiration.id,
             url=url,
             data=_workflow_data(inspiration),
-            callback_path=f"/api/webhooks/n8n/inspiration/{inspiration.id}",
+            callback_path=reverse("n8n-inspiration", args=[inspiration.id]),
         )
     return inspiration, run
 

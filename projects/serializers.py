@@ -10,7 +10,6 @@ from core.fields import (
     JSONObjectField,
     LivePrimaryKeyRelatedField,
 )
-from inspirations.models import Inspiration
 from projects.models import Project, ProjectType
 from tasks.serializers import TaskSerializer
 
@@ -71,9 +70,10 @@ class ProjectUpdateSerializer(serializers.Serializer):
 
     name = serializers.CharField(max_length=255, required=False)
     initial_parameters = JSONObjectField(required=False)
+    # Through the foreign key's own model: projects never imports inspirations (a floor above).
     inspiration_id = LivePrimaryKeyRelatedField(
         source="inspiration",
-        queryset=Inspiration.objects.all(),
+        queryset=Project._meta.get_field("inspiration").related_model.objects.all(),
         required=False,
         allow_null=True,
     )

@@ -4,13 +4,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core import audit
 from core.exceptions import ApplicationError, NotFoundError
 from core.model_update import model_update
 from core.models import WorkflowRun
-from core.n8n import absolute_url, workflow_run_start
+from core.n8n import absolute_reverse, workflow_run_start
 from core.soft_delete import lock_live, lock_with_deleted, restore, soft_delete
 from core.transitions import check_transition
 from core.workflow_urls import workflow_url_problem
@@ -233,7 +234,7 @@ def project_regenerate(*, project: Project, parameters: dict | None = None) -> R
             target_id=project.id,
             url=url,
             data=_execution_data(project),
-            callback_path=f"/api/webhooks/n8n/project_execution/{project.id}",
+            callback_path=reverse("n8n-project-execution", args=[project.id]),
         )
         project.used_execution_workflow_id = str(run.id)
     project.save(
@@ -285,7 +286,7 @@ def _execution_data(project: Project) -> dict:
                 "dependencies": task.dependency_ids,
                 "task_input": task.task_input,
                 "platform": task.platform,
-                "callbackUrl": absolute_url(f"/api/webhooks/n8n/task_update/{task.id}"),
+                "callbackUrl": absolute_reverse("n8n-task-update", task.id),
             }
             for task in tasks
         ],

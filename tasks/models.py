@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.models import LiveManager, LiveQuerySet, SoftDeleteModel
+from core.models import LiveManager, LiveQuerySet, SoftDeleteModel, TimestampedModel
 
 
 def dependency_ids_prefetch() -> models.Prefetch:
@@ -222,3 +222,30 @@ class TaskAttempt(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.claimed_at if self.finished_at else None
+
+
+class TaskConfig(TimestampedModel):
+    """A worker config chosen for one task, with the task's own values on top of it.
+
+    Owned by tasks (the claim hands each task its merged configs), pointing down at
+    workerconfigs; it lived in workerconfigs until the floors were enforced.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="config_links")
+    config = models.ForeignKey(
+        "workerconfigs.WorkerConfig", on_delete=models.CASCADE, related_name="task_links"
+    )
+    override_data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["task_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "config"],
+                name="%(app_label)s_%(class)s_unique_task_config",
+                violation_error_message="This worker config is already assigned to this task.",
+            )
+        ]
+
+    def __str__(self):
+        return f"task {self.task_id} ← config {self.config_id}"

@@ -11,7 +11,7 @@ from accounts.crypto import CredentialsDecryptionError, decrypt_credentials
 from accounts.models import PlatformAccount
 from core.exceptions import ApplicationError
 from tasks.models import Task, TaskDependency
-from workerconfigs.services import tasks_merged_configs
+from tasks.task_configs import tasks_merged_configs
 
 Status = Task.Status
 logger = logging.getLogger(__name__)

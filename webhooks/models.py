@@ -2,6 +2,13 @@ from django.db import models
 from django.db.models import Q
 
 
+class CallbackStatus(models.TextChoices):
+    """The `status` every n8n callback carries (contract section 7)."""
+
+    SUCCESS = "success"
+    FAILED = "failed"
+
+
 class WebhookEvent(models.Model):
     """One applied n8n callback: the audit trail, and the memory that makes deliveries idempotent.
 

@@ -8,12 +8,11 @@ from core.fields import MAX_INT32, MIN_INT32, IdField, JSONObjectField
 from inspirations.models import MAX_SCORE, MIN_SCORE
 from projects.models import Project
 from tasks.models import Task
-
-SUCCESS, FAILED = "success", "failed"
+from webhooks.models import CallbackStatus
 
 
 class CallbackSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[SUCCESS, FAILED])
+    status = serializers.ChoiceField(choices=CallbackStatus.values)
     executionId = serializers.CharField(max_length=255, required=False, allow_null=True)
     runId = IdField(required=False, allow_null=True)
     error = serializers.CharField(required=False, allow_null=True, allow_blank=True)
@@ -75,7 +74,7 @@ class ProjectCreationCallbackSerializer(CallbackSerializer):
     tasks = NewTaskSerializer(many=True, required=False, default=list)
 
     def validate(self, attrs):
-        if attrs["status"] == SUCCESS and "project" not in attrs:
+        if attrs["status"] == CallbackStatus.SUCCESS and "project" not in attrs:
             raise serializers.ValidationError({"project": ["This field is required."]})
         return attrs
 

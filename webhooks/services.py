@@ -18,8 +18,7 @@ from projects.models import Project
 from projects.services import project_create, project_update
 from tasks.models import Task
 from tasks.services import TaskSpec, task_update, tasks_create
-from webhooks.models import WebhookEvent
-from webhooks.serializers import FAILED
+from webhooks.models import CallbackStatus, WebhookEvent
 
 Endpoint = WebhookEvent.Endpoint
 # Callbacks act as n8n, whichever n8n token (or the shared secret) authenticated them.
@@ -102,7 +101,7 @@ def _stored_result(endpoint: str, target_id: int, delivery_key: str) -> dict | N
 
 
 def _failure(params: dict, data: dict | None = None) -> str | None:
-    if params["status"] != FAILED:
+    if params["status"] != CallbackStatus.FAILED:
         return None
     return params.get("error") or (data or {}).get("error") or DEFAULT_FAILURE
 

@@ -7,8 +7,8 @@ from core.models import TimestampedModel
 class WorkerConfig(TimestampedModel):
     """Settings a kind of worker runs with. Never deleted: DELETE deactivates it.
 
-    Tasks pick configs through TaskConfig; the worker receives each config's `config_data`
-    merged with the task's override (see services.tasks_merged_configs).
+    Tasks pick configs through tasks.TaskConfig; the worker receives each config's
+    `config_data` merged with the task's override (see tasks.task_configs).
     """
 
     config_name = models.CharField(max_length=255)
@@ -35,24 +35,3 @@ class WorkerConfig(TimestampedModel):
 
     def __str__(self):
         return f"{self.config_name} ({self.worker_type})"
-
-
-class TaskConfig(TimestampedModel):
-    """A worker config chosen for one task, with the task's own values on top of it."""
-
-    task = models.ForeignKey("tasks.Task", on_delete=models.CASCADE, related_name="config_links")
-    config = models.ForeignKey(WorkerConfig, on_delete=models.CASCADE, related_name="task_links")
-    override_data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["task_id", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["task", "config"],
-                name="%(app_label)s_%(class)s_unique_task_config",
-                violation_error_message="This worker config is already assigned to this task.",
-            )
-        ]
-
-    def __str__(self):
-        return f"task {self.task_id} ← config {self.config_id}"

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from core.fields import IdField, JSONObjectField
-from workerconfigs.models import TaskConfig, WorkerConfig
+from core.fields import JSONObjectField
+from workerconfigs.models import WorkerConfig
 
 INT32 = {"min_value": -(2**31), "max_value": 2**31 - 1}
 
@@ -44,33 +44,3 @@ class WorkerConfigUpdateSerializer(WorkerConfigFieldsMixin):
     config_name = serializers.CharField(max_length=255, required=False)
     config_type = serializers.CharField(max_length=100, required=False)
     worker_type = serializers.CharField(max_length=100, required=False)
-
-
-class TaskConfigAssignSerializer(serializers.Serializer):
-    config_ids = serializers.ListField(child=IdField(), allow_empty=False, max_length=100)
-    override_data = JSONObjectField(required=False)
-
-
-class TaskConfigSerializer(serializers.ModelSerializer):
-    task_id = serializers.IntegerField(read_only=True)
-    config_id = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = TaskConfig
-        fields = ["id", "task_id", "config_id", "override_data", "created_at", "updated_at"]
-
-
-class MergedConfigSerializer(serializers.Serializer):
-    """One config as a task's worker sees it (documentation of services.tasks_merged_configs)."""
-
-    config_name = serializers.CharField()
-    config_data = serializers.DictField(help_text="config_data with the task's override on top.")
-    config_id = serializers.IntegerField()
-    config_type = serializers.CharField()
-    worker_type = serializers.CharField()
-    priority = serializers.IntegerField()
-
-
-class TaskMergedConfigsSerializer(serializers.Serializer):
-    task_id = serializers.IntegerField()
-    configs = MergedConfigSerializer(many=True)

@@ -1,10 +1,4 @@
-"""What the worker configs' tests share: the contract's example, and the Task model."""
-
-from workerconfigs.models import TaskConfig
-
-# This app never imports `tasks`; its tests reach Task and Project through the foreign keys.
-Task = TaskConfig._meta.get_field("task").related_model
-Project = Task._meta.get_field("project").related_model
+"""What the worker configs' tests share: the contract's example."""
 
 # The contract's example config (section 6.1), used as a request body.
 EXAMPLE_CONFIG = {

@@ -1,25 +1,19 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.idempotency import idempotent
-from core.roles import READERS, WORKERS, WRITERS
+from core.roles import READERS, WRITERS
 from core.serializers import message_serializer
 from core.viewsets import ModelViewSet
 from workerconfigs import services
 from workerconfigs.filters import WorkerConfigFilter
 from workerconfigs.models import WorkerConfig
 from workerconfigs.serializers import (
-    TaskConfigAssignSerializer,
-    TaskConfigSerializer,
-    TaskMergedConfigsSerializer,
     WorkerConfigCreateSerializer,
     WorkerConfigSerializer,
     WorkerConfigUpdateSerializer,
 )
-
-TASK_ID = OpenApiParameter("task_id", int, OpenApiParameter.PATH)
 
 
 class WorkerConfigViewSet(ModelViewSet):
@@ -31,8 +25,7 @@ class WorkerConfigViewSet(ModelViewSet):
     not_found_message = services.WORKER_CONFIG_NOT_FOUND
     roles = {
         **dict.fromkeys(["list", "retrieve"], READERS),
-        **dict.fromkeys(["create", "update", "destroy", "assign"], WRITERS),
-        "task_configs": READERS | WORKERS,
+        **dict.fromkeys(["create", "update", "destroy"], WRITERS),
     }
 
     @extend_schema(
@@ -63,28 +56,3 @@ class WorkerConfigViewSet(ModelViewSet):
     def destroy(self, request, pk=None):
         services.worker_config_deactivate(config=self.get_object())
         return self.message_response("Worker config deactivated")
-
-    @extend_schema(
-        parameters=[TASK_ID],
-        request=TaskConfigAssignSerializer,
-        responses=TaskConfigSerializer(many=True),
-        filters=False,
-    )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path=r"tasks/(?P<task_id>[0-9]+)/assign",
-        pagination_class=None,
-    )
-    def assign(self, request, task_id=None):
-        params = TaskConfigAssignSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        links = services.task_configs_assign(task_id=int(task_id), **params.validated_data)
-        return Response(TaskConfigSerializer(links, many=True).data)
-
-    @extend_schema(parameters=[TASK_ID], responses=TaskMergedConfigsSerializer, filters=False)
-    @action(detail=False, methods=["get"], url_path=r"tasks/(?P<task_id>[0-9]+)/configs")
-    def task_configs(self, request, task_id=None):
-        services.get_task_or_404(task_id)
-        configs = services.task_merged_configs(int(task_id))
-        return Response({"task_id": int(task_id), "configs": configs})

@@ -11,7 +11,8 @@ from django.urls import reverse
 from core.admin_forms import ConsoleJSONField
 from core.admin_soft_delete import DeletedListFilter, ServiceDeleteAdmin, SoftDeleteAdmin
 from core.models import IdempotencyRecord
-from core.testing_console import console_factory, form_data
+from core.testing_console import form_data
+from core.tests.console_factory import console_factory
 
 # The two rows the console may really delete, each a lock rather than a record of the
 # business (docs/console.md): a cache entry that holds an idempotency key, and a sign-in lockout.

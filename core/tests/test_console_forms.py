@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 
-from core.testing_console import console_factory
+from core.tests.console_factory import console_factory
 
 pytestmark = pytest.mark.browser
 

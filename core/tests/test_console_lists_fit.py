@@ -12,9 +12,9 @@ from assets.models import Asset
 from core.models import ApiClient, IdempotencyRecord, WorkflowRun
 from inspirations.models import Inspiration
 from projects.models import Project, ProjectType
-from tasks.models import Task, TaskAttempt
+from tasks.models import Task, TaskAttempt, TaskConfig
 from webhooks.models import WebhookEvent
-from workerconfigs.models import TaskConfig, WorkerConfig
+from workerconfigs.models import WorkerConfig
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ CHANGELISTS = [
     "/admin/accounts/platformaccount/",
     "/admin/assets/asset/",
     "/admin/workerconfigs/workerconfig/",
-    "/admin/workerconfigs/taskconfig/",
+    "/admin/tasks/taskconfig/",
     "/admin/core/workflowrun/",
     "/admin/webhooks/webhookevent/",
     "/admin/core/apiclient/",

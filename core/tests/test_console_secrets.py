@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from accounts.crypto import fingerprint_credentials
 from core.sessions import stored_key
-from core.testing_console import LONG_SECRET, SHORT_SECRET, console_factory
+from core.tests.console_factory import LONG_SECRET, SHORT_SECRET, console_factory
 
 # Anything a token could be: a run of token characters at least 16 long.
 TOKEN_LIKE = re.compile(r"[A-Za-z0-9_\-+/=.:]{16,}")

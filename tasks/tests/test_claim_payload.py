@@ -3,8 +3,9 @@
 from accounts.services import account_create
 from core.testing import ok
 from tasks.models import Task
+from tasks.task_configs import task_configs_assign
 from tasks.testing import claim, report
-from workerconfigs.services import task_configs_assign, worker_config_create
+from workerconfigs.services import worker_config_create
 
 
 def test_the_claim_carries_everything_the_worker_needs(worker_api, create_task):

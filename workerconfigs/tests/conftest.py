@@ -1,7 +1,8 @@
 import pytest
 
+from projects.models import Project
+from tasks.models import Task
 from workerconfigs.models import WorkerConfig
-from workerconfigs.testing import Project, Task
 
 
 @pytest.fixture

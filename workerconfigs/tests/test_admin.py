@@ -1,5 +1,4 @@
-from workerconfigs import services
-from workerconfigs.models import TaskConfig, WorkerConfig
+from workerconfigs.models import WorkerConfig
 
 
 def test_worker_config_changelist_shows_active_and_inactive(admin_client, make_config):
@@ -24,21 +23,3 @@ def test_bulk_hard_delete_is_not_offered(admin_client, make_config):
     make_config()
     page = admin_client.get("/admin/workerconfigs/workerconfig/").content.decode()
     assert 'value="delete_selected"' not in page
-
-
-def test_task_config_changelist_and_change_page(admin_client, make_task, make_config):
-    task = make_task()
-    config = make_config(config_name="linked config")
-    services.task_configs_assign(task_id=task.id, config_ids=[config.id], override_data={"k": 1})
-    link = TaskConfig.objects.get()
-    page = admin_client.get("/admin/workerconfigs/taskconfig/").content.decode()
-    assert "linked config" in page
-    for query in (str(task.id), "linked", "not-a-number"):
-        response = admin_client.get(f"/admin/workerconfigs/taskconfig/?q={query}")
-        assert response.status_code == 200
-    change = admin_client.get(f"/admin/workerconfigs/taskconfig/{link.pk}/change/")
-    assert change.status_code == 200
-    # The pair is fixed once linked; a new pair is added with raw id fields.
-    assert 'class="vForeignKeyRawIdAdminField"' not in change.content.decode()
-    add = admin_client.get("/admin/workerconfigs/taskconfig/add/")
-    assert 'class="vForeignKeyRawIdAdminField"' in add.content.decode()

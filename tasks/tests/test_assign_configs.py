@@ -3,8 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.testing import assert_utc_timestamp, error, ok
-from workerconfigs.models import TaskConfig
-from workerconfigs.testing import EXAMPLE_CONFIG, Task
+from tasks.models import Task, TaskConfig
+from workerconfigs.testing import EXAMPLE_CONFIG
 
 LINK_KEYS = {"id", "task_id", "config_id", "override_data", "created_at", "updated_at"}
 

@@ -3,7 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.testing import error, ok
-from workerconfigs.testing import EXAMPLE_CONFIG, Task
+from tasks.models import Task
+from workerconfigs.testing import EXAMPLE_CONFIG
 
 MERGED_KEYS = {"config_id", "config_name", "config_type", "worker_type", "priority", "config_data"}
 

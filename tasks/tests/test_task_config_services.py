@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 
 from core.exceptions import ApplicationError, NotFoundError
-from workerconfigs import services
-from workerconfigs.models import TaskConfig
+from tasks import task_configs as services
+from tasks.models import TaskConfig
 
 
 def test_merge_puts_the_override_on_top():
