@@ -18,7 +18,14 @@ from core.workflow_urls import workflow_url_problem
 from projects.models import Project, ProjectType
 from projects.validation import check_parameter_schema, check_task_template, validate_parameters
 from tasks.models import Task
-from tasks.services import TaskSpec, project_recount_tasks, tasks_create, tasks_requeue_project
+from tasks.services import (
+    TaskSpec,
+    project_recount_tasks,
+    project_tasks_delete,
+    project_tasks_restore,
+    tasks_create,
+    tasks_requeue_project,
+)
 
 PROJECT_NOT_FOUND = "Project not found"
 
@@ -151,21 +158,14 @@ def project_update(*, project: Project, **data) -> Project:
 @transaction.atomic
 def project_delete(*, project: Project) -> None:
     """Soft-delete the project and its tasks."""
-    # Lock order, as reports and claims take it: the tasks (by id), then the project. The
-    # project's row lock waits for task creations in flight (they hold it too), so the
-    # UPDATE below also deletes the tasks they add. (NO KEY: a PATCH of dependencies holding
-    # the project may still check its foreign keys on them.)
-    tasks = Task.objects.filter(project=project).order_by("id")
-    tasks = list(tasks.select_for_update(no_key=True).values("id", "task_type", "status"))
-    Project.objects.select_for_update().filter(pk=project.pk).first()
     now = timezone.now()
-    Task.objects.filter(project=project).update(deleted_at=now, updated_at=now)
+    deleted_tasks = project_tasks_delete(project, now=now)
     if not soft_delete(project, at=now):
         return
     audit.record_many(
         [
             audit.entry(action="project.delete", target=project),
-            *_task_entries(tasks, "task.delete", f"with project #{project.pk}"),
+            *deleted_tasks,
         ]
     )
 
@@ -176,19 +176,11 @@ def project_restore(*, project: Project) -> Project:
     project = lock_with_deleted(Project, project.pk)
     if project.deleted_at is None:
         return project
-    tasks = Task.all_objects.filter(project=project, deleted_at=project.deleted_at)
-    commit_ids = [c for c in tasks.values_list("commit_id", flat=True) if c]
-    taken = list(Task.objects.filter(commit_id__in=commit_ids).values_list("commit_id", flat=True))
-    if taken:
-        raise ApplicationError(
-            f"Cannot restore: live tasks now hold commit_id {', '.join(sorted(taken))}."
-        )
-    restored = list(tasks.values("id", "task_type", "status"))
-    tasks.update(deleted_at=None, updated_at=timezone.now())
+    restored_tasks = project_tasks_restore(project)
     restore(project)
     entries = [
         audit.entry(action="project.restore", target=project),
-        *_task_entries(restored, "task.restore", f"with project #{project.pk}"),
+        *restored_tasks,
     ]
     audit.record_many(entries + project_recount_tasks(project))
     return Project.objects.get(pk=project.pk)
@@ -256,19 +248,6 @@ def project_regenerate(*, project: Project, parameters: dict | None = None) -> R
         ),
     )
     return Regeneration(project=project, workflow_run=run)
-
-
-def _task_entries(rows: list[dict], action: str, reason: str) -> list:
-    return [
-        audit.entry(
-            action=action,
-            target_model=Task,
-            target_id=row["id"],
-            target_repr=f"#{row['id']} {row['task_type']}",
-            reason=reason,
-        )
-        for row in rows
-    ]
 
 
 def _execution_data(project: Project) -> dict:

@@ -19,6 +19,8 @@ from tasks.services.claims import tasks_claim, tasks_claim_with_payloads
 from tasks.services.creation import TaskSpec, tasks_create
 from tasks.services.graph import (
     project_recount_tasks,
+    project_tasks_delete,
+    project_tasks_restore,
     replace_dependencies,
     task_delete,
     tasks_requeue_project,
@@ -34,6 +36,8 @@ from tasks.services.reports import (
 __all__ = [
     "TaskSpec",
     "project_recount_tasks",
+    "project_tasks_delete",
+    "project_tasks_restore",
     "replace_dependencies",
     "task_delete",
     "task_fail",

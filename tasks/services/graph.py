@@ -111,3 +111,48 @@ def project_recount_tasks(project: Project) -> list:
     changes = audit.changes_between(before, counters)
     recount = audit.entry(action="project.recount", target=project, changes=changes)
     return [recount, *sync_project_statuses([project.id])]
+
+
+def project_tasks_delete(project: Project, *, now) -> list:
+    """Soft-delete the live tasks of a project being deleted, stamped `now` as the project's
+    row will be (a restore brings back exactly those); return their audit entries (unsaved).
+
+    Lock order, as reports and claims take it: the tasks (by id), then the project. The
+    project's row lock waits for task creations in flight (they hold it too), so the UPDATE
+    also deletes the tasks they add. (NO KEY: a PATCH of dependencies holding the project
+    may still check its foreign keys on them.)
+    """
+    tasks = Task.objects.filter(project=project).order_by("id")
+    deleted = list(tasks.select_for_update(no_key=True).values("id", "task_type", "status"))
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    Task.objects.filter(project=project).update(deleted_at=now, updated_at=now)
+    return _entries_with_project(deleted, "task.delete", project)
+
+
+def project_tasks_restore(project: Project) -> list:
+    """Bring back the tasks deleted with a project (the caller holds the project's row and
+    restores it); refused while live tasks took their commit ids. Returns the audit entries
+    of the tasks and of the recount (unsaved)."""
+    tasks = Task.all_objects.filter(project=project, deleted_at=project.deleted_at)
+    commit_ids = [c for c in tasks.values_list("commit_id", flat=True) if c]
+    taken = list(Task.objects.filter(commit_id__in=commit_ids).values_list("commit_id", flat=True))
+    if taken:
+        raise ApplicationError(
+            f"Cannot restore: live tasks now hold commit_id {', '.join(sorted(taken))}."
+        )
+    restored = list(tasks.values("id", "task_type", "status"))
+    tasks.update(deleted_at=None, updated_at=timezone.now())
+    return _entries_with_project(restored, "task.restore", project)
+
+
+def _entries_with_project(rows: list[dict], action: str, project: Project) -> list:
+    return [
+        task_entry(
+            Task(id=row["id"], task_type=row["task_type"]),
+            action,
+            row["status"],
+            row["status"],
+            reason=f"with project #{project.pk}",
+        )
+        for row in rows
+    ]
