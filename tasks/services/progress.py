@@ -132,6 +132,8 @@ def start_projects(project_ids: set[int], now) -> list:
     """The claim's case of the rule above (the first started task moves a pending project
     on), without its read: a conditional UPDATE, so racing claims agree; it returns the
     projects it started (RETURNING, so the trail costs no extra query)."""
+    if not project_ids:
+        return []
     table = connection.ops.quote_name(Project._meta.db_table)
     ids = sorted(project_ids)
     sql = (
