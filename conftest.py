@@ -73,6 +73,33 @@ def demo_types(db):
     return {t.code: t for t in load_demo_project_types()}
 
 
+@pytest.fixture
+def make_config(db):
+    """A worker config (worker configs' and task configs' tests)."""
+    from workerconfigs.models import WorkerConfig
+
+    def make(**fields) -> WorkerConfig:
+        fields.setdefault("config_name", "config")
+        fields.setdefault("config_type", "execution")
+        fields.setdefault("worker_type", "video_generator")
+        return WorkerConfig.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_task(db):
+    """A task of a project of its own (task configs' tests)."""
+    from projects.models import Project
+    from tasks.models import Task
+
+    def make(task_type: str = "video_generation"):
+        project = Project.objects.create(name="p", project_type="t")
+        return Task.objects.create(project=project, task_type=task_type)
+
+    return make
+
+
 @pytest.fixture(autouse=True)
 def _static_files_without_collectstatic(settings):
     # The manifest storage of production needs `collectstatic`; tests render the admin and

@@ -16,6 +16,7 @@ from jsonschema.validators import extend, validator_for
 from referencing import Registry
 from referencing.exceptions import NoSuchResource, Unresolvable
 
+from core.dag import CycleError, topological_order
 from core.exceptions import ApplicationError
 from core.fields import MAX_INT32, MIN_INT32
 from tasks.models import Task
@@ -324,25 +325,11 @@ def _check_entry_types(entry: dict, where: str) -> None:
 
 
 def _refuse_cycles(edges: dict[str, list[str]], keys: list[str]) -> None:
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    for start in keys:
-        if start in state:
-            continue
-        stack = [(start, iter(edges[start]))]
-        state[start] = 1
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                state[node] = 2
-                stack.pop()
-            elif state.get(child) == 1:
-                raise ApplicationError(
-                    f"task_template: Dependency cycle through {child!r} and {node!r}."
-                )
-            elif child not in state:
-                state[child] = 1
-                stack.append((child, iter(edges[child])))
+    try:
+        topological_order(keys, edges)
+    except CycleError as exc:
+        through = ", ".join(repr(key) for key in exc.stuck)
+        raise ApplicationError(f"task_template: Dependency cycle through {through}.") from None
 
 
 def _path(path) -> str:
