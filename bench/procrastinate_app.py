@@ -1,10 +1,11 @@
 """Procrastinate, the peer a Python team would pick: a no-op job run by its own worker."""
 
-import os
-
 from procrastinate import App, PsycopgConnector
 
-app = App(connector=PsycopgConnector(conninfo=os.environ.get("BENCH_DATABASE_URL", "")))
+from bench.config import DB
+
+# The bench's own database, as every other phase uses (BENCH_DATABASE_URL or its default).
+app = App(connector=PsycopgConnector(conninfo=DB))
 
 
 @app.task(name="noop", queue="bench")

@@ -4,8 +4,7 @@ from django.utils.html import format_html
 
 from core.actors import Actor
 from core.admin_audit import AuditHistoryAdmin
-from core.admin_display import column, duration_text, relative_time, shortened
-from core.admin_forms import ConsoleFormAdmin
+from core.admin_display import duration_text, relative_time, shortened
 from core.admin_record_actions import (
     Outcome,
     RecordAction,
@@ -15,11 +14,15 @@ from core.admin_record_actions import (
 )
 from core.admin_soft_delete import DeletedListFilter
 from core.transitions import is_allowed
-from tasks import admin_display
+
+# Registers the task configs' admin beside the tasks' (a module of its own, as their views).
+from tasks import (
+    admin_display,
+    task_config_admin,  # noqa: F401
+)
 from tasks.admin_filters import LeaseListFilter, ReadyListFilter, RecentFailureListFilter
-from tasks.models import Task, TaskAttempt, TaskConfig, TaskDependency
+from tasks.models import Task, TaskAttempt, TaskDependency
 from tasks.services import task_fail, task_release, task_update
-from tasks.task_configs import task_configs_assign
 
 
 class DependencyInline(admin.TabularInline):
@@ -267,48 +270,3 @@ class TaskAdmin(RecordActionsAdmin, AuditHistoryAdmin):
 
 def _task_link(task: Task):
     return admin_link(task, f"{named(task).capitalize()} ({task.task_type})")
-
-
-@admin.register(TaskConfig)
-class TaskConfigAdmin(ConsoleFormAdmin):
-    """A link is made and changed by the assign service; there is no unassign, so no delete."""
-
-    list_display = [
-        "id",
-        "task_id",
-        column("config", limit=40),
-        "config_priority",
-        "config_active",
-        column("updated_at", relative=True),
-    ]
-    list_select_related = ["config"]
-    list_filter = ["config__worker_type", "config__config_type", "config__is_active"]
-    search_fields = ["=task__id", "config__config_name", "config__worker_type"]
-    raw_id_fields = ["task", "config"]
-    readonly_fields = ["created_at", "updated_at"]
-    date_hierarchy = "created_at"
-
-    def get_readonly_fields(self, request, obj=None):
-        # A link is (task, config): to link another pair, add one.
-        if obj is None:
-            return self.readonly_fields
-        return [*self.readonly_fields, "task", "config"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_through_services(self, request, obj, form, change):
-        (saved,) = task_configs_assign(
-            task_id=obj.task_id,
-            config_ids=[obj.config_id],
-            override_data=form.cleaned_data.get("override_data"),
-        )
-        return saved
-
-    @admin.display(description="priority", ordering="config__priority")
-    def config_priority(self, link):
-        return link.config.priority
-
-    @admin.display(description="active", boolean=True, ordering="config__is_active")
-    def config_active(self, link):
-        return link.config.is_active
