@@ -46,7 +46,8 @@ def task_update(
 ) -> Task:
     """Change one task's status and fields (the PATCH of the API and of n8n callbacks)."""
     check_updatable(model=Task, fields=TASK_UPDATABLE_FIELDS, data=changes)
-    task = lock_tasks(Q(id=task_id), not_found="Task not found")[0]
+    completing = status == Status.COMPLETED
+    task = lock_tasks(Q(id=task_id), not_found="Task not found", completing=completing)[0]
     if _repeated([task], actor=actor, lease_token=lease_token, status=status, changes=changes):
         return Task.objects.with_dependency_ids().get(id=task.id)
     dependencies = changes.pop("dependencies", None)
@@ -87,7 +88,8 @@ def task_update_by_commit_id(
 ) -> Task:
     """Report on the task that carries this external job id."""
     check_updatable(model=Task, fields=TASK_UPDATABLE_FIELDS, data=changes)
-    task = lock_tasks(Q(commit_id=commit_id), not_found="Task not found")[0]
+    completing = status == Status.COMPLETED
+    task = lock_tasks(Q(commit_id=commit_id), not_found="Task not found", completing=completing)[0]
     if not _repeated([task], actor=actor, lease_token=lease_token, status=status, changes=changes):
         _check_references([task], changes)
         move([task], cause=Cause.REPORT, status=status, changes=changes, actor=actor)
@@ -109,7 +111,8 @@ def tasks_update_by_commit_ids(
     check_updatable(model=Task, fields=TASK_UPDATABLE_FIELDS, data=changes)
     wanted = list(dict.fromkeys(commit_ids))
     wanted_ids = list(dict.fromkeys(task_ids))
-    tasks = lock_tasks(Q(commit_id__in=wanted) | Q(id__in=wanted_ids), not_found=None)
+    wanted_q = Q(commit_id__in=wanted) | Q(id__in=wanted_ids)
+    tasks = lock_tasks(wanted_q, not_found=None, completing=status == Status.COMPLETED)
     missing = [commit_id for commit_id in wanted if commit_id not in {t.commit_id for t in tasks}]
     if missing:
         raise ApplicationError(

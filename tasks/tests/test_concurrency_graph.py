@@ -194,3 +194,29 @@ def test_a_delete_racing_new_dependents_never_leaves_one_waiting_for_a_deleted_t
         for message in refusals
     ), refusals
     assert refusals  # the race really ran both ways
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_two_dependencies_completing_together_promote_their_dependent():
+    # Each completion's promotion reads the other dependency as it was when its statement
+    # began: without a lock both could see the other unfinished and leave the join waiting.
+    project = Project.objects.create(name="p", project_type="x")
+    actor = Actor.system("test")
+    joins = []
+    for _ in range(THREADS * 4):
+        first, second = tasks_create([TaskSpec(project_id=project.id, task_type="t")] * 2)
+        [join] = tasks_create(
+            [TaskSpec(project_id=project.id, task_type="join", dependencies=[first.id, second.id])]
+        )
+        joins.append((first.id, second.id, join.id))
+
+    def complete(position: int):
+        def run():
+            for pair in joins:
+                task_update(task_id=pair[position], actor=actor, status=Task.Status.COMPLETED)
+
+        return run
+
+    assert run_together(complete(0), complete(1)) == []
+    statuses = Task.objects.filter(id__in=[join for *_, join in joins]).values_list("status")
+    assert {status for (status,) in statuses} == {Task.Status.PENDING}
