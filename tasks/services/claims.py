@@ -1,8 +1,8 @@
-"""The worker protocol: claims with leases and quotas, heartbeats, releases, expired leases.
+"""The claim: ready tasks handed to a worker under one lease, bound to accounts with quota.
 
 A task is *ready* when it is pending and `available_at` has come, or processing with a lease
 that ran out (its worker crashed). The claim itself picks up the second kind, so nothing
-needs a cron job; `tasks_reclaim_expired` does the same eagerly for those who want it.
+needs a cron job (`leases.tasks_reclaim_expired` does it eagerly for those who want it).
 
 Fairness between task types (a claim listing several): the claim looks at the best ready
 tasks of each listed type (one index scan per type), serves the highest priority first, and

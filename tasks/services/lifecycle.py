@@ -309,9 +309,9 @@ def _close_attempts(task_ids: list[int], cause: Cause, status: str | None, now) 
         )
     elif cause is Cause.RELEASE:
         attempts_close(task_ids, outcome=Outcome.RELEASED, now=now)
-    elif status == Status.COMPLETED and cause is not Cause.REQUEUE:
+    elif status == Status.COMPLETED:
         attempts_close(task_ids, outcome=Outcome.COMPLETED, now=now)
-    elif status == Status.FAILED and cause is not Cause.REQUEUE:
+    elif status == Status.FAILED:
         attempts_close(task_ids, outcome=Outcome.FAILED, now=now, error_from_task=True)
     else:
         attempts_close(task_ids, outcome=Outcome.REQUEUED, now=now)
