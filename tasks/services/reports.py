@@ -45,9 +45,7 @@ def task_update(
     **changes,
 ) -> Task:
     """Change one task's status and fields (the PATCH of the API and of n8n callbacks)."""
-    check_updatable(model=Task, fields=TASK_UPDATABLE_FIELDS, data=changes)
-    completing = status == Status.COMPLETED
-    task = lock_tasks(Q(id=task_id), not_found="Task not found", completing=completing)[0]
+    task = _lock_one(Q(id=task_id), status=status, changes=changes)
     if _repeated([task], actor=actor, lease_token=lease_token, status=status, changes=changes):
         return Task.objects.with_dependency_ids().get(id=task.id)
     dependencies = changes.pop("dependencies", None)
@@ -87,9 +85,7 @@ def task_update_by_commit_id(
     **changes,
 ) -> Task:
     """Report on the task that carries this external job id."""
-    check_updatable(model=Task, fields=TASK_UPDATABLE_FIELDS, data=changes)
-    completing = status == Status.COMPLETED
-    task = lock_tasks(Q(commit_id=commit_id), not_found="Task not found", completing=completing)[0]
+    task = _lock_one(Q(commit_id=commit_id), status=status, changes=changes)
     if not _repeated([task], actor=actor, lease_token=lease_token, status=status, changes=changes):
         _check_references([task], changes)
         move([task], cause=Cause.REPORT, status=status, changes=changes, actor=actor)
@@ -132,6 +128,13 @@ def tasks_update_by_commit_ids(
     _check_references(fresh, changes)
     move(fresh, cause=Cause.REPORT, status=status, changes=changes, actor=actor)
     return list(Task.objects.filter(id__in=[t.id for t in tasks]).with_dependency_ids())
+
+
+def _lock_one(condition: Q, *, status: str | None, changes: dict) -> Task:
+    """The one task a report names, locked (with its waiting dependents when it completes)."""
+    check_updatable(model=Task, fields=TASK_UPDATABLE_FIELDS, data=changes)
+    completing = status == Status.COMPLETED
+    return lock_tasks(condition, not_found="Task not found", completing=completing)[0]
 
 
 def _repeated(
