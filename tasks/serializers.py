@@ -7,6 +7,15 @@ from core.fields import MAX_ID, MAX_INT32, MIN_INT32, ChoiceField, IdField, JSON
 from tasks.models import Task
 from tasks.services import TaskSpec
 
+TIMESTAMPS = (
+    "lease_expires_at",
+    "available_at",
+    "started_at",
+    "completed_at",
+    "created_at",
+    "updated_at",
+)
+
 
 class TaskSerializer(serializers.ModelSerializer):
     project_id = serializers.IntegerField(read_only=True)
@@ -33,12 +42,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "attempts",
             "max_attempts",
             "worker_id",
-            "lease_expires_at",
-            "available_at",
-            "started_at",
-            "completed_at",
-            "created_at",
-            "updated_at",
+            *TIMESTAMPS,
         ]
 
     # The fields above document the shape (and the schema); the hot path's answers (claims,
@@ -68,14 +72,6 @@ class TaskSerializer(serializers.ModelSerializer):
         return task.dependency_ids
 
 
-TIMESTAMPS = (
-    "lease_expires_at",
-    "available_at",
-    "started_at",
-    "completed_at",
-    "created_at",
-    "updated_at",
-)
 _DATETIME = serializers.DateTimeField()
 
 
