@@ -52,6 +52,19 @@ def _no_token_cache(settings):
 
 
 @pytest.fixture
+def n8n(settings):
+    """A stand-in n8n on loopback (core.testing_n8n.FakeN8n) with every workflow URL pointed at
+    it and ShortsGen's public URL set. A module needing more settings extends it:
+    `def n8n(n8n, settings): ...; return n8n` (the end-to-end test's real n8n is its own)."""
+    from core.testing_n8n import PUBLIC_URL, FakeN8n, point_workflows_at
+
+    server = FakeN8n()
+    point_workflows_at(settings, server, PUBLIC_URL)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def may_set_workflow_urls(api):
     """The `api` client's user holds projects.set_workflow_urls."""
     from core.testing import grant

@@ -72,6 +72,10 @@ class FakeN8n:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
+# ShortsGen's public URL in tests that point the workflows at a FakeN8n (the `n8n` fixture).
+PUBLIC_URL = "https://shortsgen.example.com"
+
+
 def point_workflows_at(settings, server: FakeN8n, public_url: str) -> None:
     """The test settings for triggers sent to `server`: short timeouts, no backoff."""
     settings.SHORTSGEN_PUBLIC_URL = public_url

@@ -13,7 +13,7 @@ from django.test import Client
 from core.models import WorkflowRun
 from core.n8n import workflow_run_retry
 from core.testing import error, ok, trigger_failed
-from core.testing_n8n import FakeN8n, point_workflows_at
+from core.testing_n8n import PUBLIC_URL
 from inspirations import services as inspiration_services
 from inspirations.models import Inspiration
 from projects.models import Project
@@ -21,15 +21,6 @@ from projects.services import project_create
 from tasks.models import Task
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PUBLIC_URL = "https://shortsgen.example.com"
-
-
-@pytest.fixture
-def n8n(settings):
-    server = FakeN8n()
-    point_workflows_at(settings, server, PUBLIC_URL)
-    yield server
-    server.stop()
 
 
 @pytest.fixture

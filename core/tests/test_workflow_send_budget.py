@@ -13,19 +13,10 @@ from django.utils import timezone
 from core.models import WorkflowRun
 from core.n8n import workflow_run_retry
 from core.testing import ok, trigger_failed
-from core.testing_n8n import FakeN8n, point_workflows_at
 from core.workflow_urls import check_n8n_send_budget
 from inspirations import services as inspiration_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def n8n(settings):
-    server = FakeN8n()
-    point_workflows_at(settings, server, "https://shortsgen.example.com")
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from django.core import checks
 from core.models import WorkflowRun
 from core.signatures import signature
 from core.testing import ok
-from core.testing_n8n import FakeN8n, point_workflows_at
 from core.workflow_urls import check_n8n_trigger_secret
 from inspirations import services as inspiration_services
 
@@ -21,12 +20,9 @@ OLD_SECRET = "trigger-secret-old"
 
 
 @pytest.fixture
-def n8n(settings):
-    server = FakeN8n()
-    point_workflows_at(settings, server, "https://shortsgen.example.com")
+def n8n(n8n, settings):
     settings.N8N_TRIGGER_SECRETS = [SECRET, OLD_SECRET]
-    yield server
-    server.stop()
+    return n8n
 
 
 @pytest.fixture

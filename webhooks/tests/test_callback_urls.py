@@ -7,26 +7,17 @@ import pytest
 from django.urls import resolve, reverse
 
 from core.models import WorkflowRun
-from core.testing_n8n import FakeN8n, point_workflows_at
+from core.testing_n8n import PUBLIC_URL
 from inspirations import services as inspiration_services
 from projects.services import project_create, project_regenerate
 from webhooks import views
 
-PUBLIC_URL = "https://shortsgen.example.com"
 ROUTES = {
     "n8n-inspiration": ("/api/webhooks/n8n/inspiration/7", views.inspiration),
     "n8n-project-creation": ("/api/webhooks/n8n/project_creation/7", views.project_creation),
     "n8n-project-execution": ("/api/webhooks/n8n/project_execution/7", views.project_execution),
     "n8n-task-update": ("/api/webhooks/n8n/task_update/7", views.task_update),
 }
-
-
-@pytest.fixture
-def n8n(settings):
-    server = FakeN8n()
-    point_workflows_at(settings, server, PUBLIC_URL)
-    yield server
-    server.stop()
 
 
 def route_of(url: str):

@@ -10,20 +10,10 @@ from django.core.management import call_command
 
 from core.models import WorkflowRun
 from core.testing import trigger_failed
-from core.testing_n8n import FakeN8n, point_workflows_at
 from inspirations import services as inspiration_services
 from inspirations.models import Inspiration
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PUBLIC_URL = "https://shortsgen.example.com"
-
-
-@pytest.fixture
-def n8n(settings):
-    server = FakeN8n()
-    point_workflows_at(settings, server, PUBLIC_URL)
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from core.models import AuditEntry, WorkflowRun
 from core.testing import ok
-from core.testing_n8n import FakeN8n, point_workflows_at
 from inspirations import services as inspiration_services
 from inspirations.models import Inspiration
 from projects.models import Project
@@ -21,16 +20,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def n8n(settings):
-    server = FakeN8n()
-    point_workflows_at(settings, server, "https://shortsgen.example.com")
+def n8n(n8n, settings):
     settings.N8N_RUN_DEADLINE_MINUTES_BY_KIND = {
         "inspiration": 30,
         "transform": 20,
         "execution": 240,
     }
-    yield server
-    server.stop()
+    return n8n
 
 
 @pytest.fixture
