@@ -14,7 +14,8 @@ from core.exceptions import ApplicationError
 from core.soft_delete import soft_delete
 from projects.models import Project
 from tasks.models import Task, TaskAttempt, TaskDependency
-from tasks.services.lifecycle import Cause, lock_tasks, move
+from tasks.services.lifecycle import Cause, move
+from tasks.services.locks import lock_tasks
 from tasks.services.progress import counted, move_progress, sync_project_statuses
 from tasks.services.records import attempts_close, task_entry
 

@@ -16,7 +16,8 @@ from core.model_update import check_updatable
 from tasks.models import Task, dependency_ids_prefetch
 from tasks.services.graph import replace_dependencies
 from tasks.services.leases import check_lease
-from tasks.services.lifecycle import Cause, lock_tasks, move
+from tasks.services.lifecycle import Cause, move
+from tasks.services.locks import lock_tasks
 
 Status = Task.Status
 
