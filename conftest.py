@@ -65,6 +65,23 @@ def n8n(settings):
 
 
 @pytest.fixture
+def migrate_to():
+    """Migrate the test database to `targets` and return the apps of that state; the latest
+    state is restored afterwards (migration tests, with transaction=True)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    yield migrate
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.fixture
 def may_set_workflow_urls(api):
     """The `api` client's user holds projects.set_workflow_urls."""
     from core.testing import grant

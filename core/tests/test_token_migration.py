@@ -12,18 +12,6 @@ AFTER = [("core", "0003_roles_and_hashed_tokens")]
 OLD_KEY = "0123456789abcdef0123456789abcdef01234567"  # what DRF's tokens looked like
 
 
-@pytest.fixture
-def migrate_to():
-    def migrate(targets):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
-    yield migrate
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 def test_an_old_clear_token_becomes_a_digest_of_a_client(migrate_to, anon):
     old = migrate_to(BEFORE)

@@ -2,8 +2,7 @@
 granted on it come along."""
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
 
 # Each app's latest migration where the state of ContentType and Permission is read.
 AUTH = [
@@ -12,18 +11,6 @@ AUTH = [
 ]
 BEFORE = [("workerconfigs", "0001_initial"), ("tasks", "0005_task_attempts"), *AUTH]
 AFTER = [("workerconfigs", "0002_taskconfig_to_tasks"), *AUTH]
-
-
-@pytest.fixture
-def migrate_to():
-    def migrate(targets):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
-    yield migrate
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
