@@ -51,6 +51,23 @@ def _no_token_cache(settings):
     token_cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _dependency_counts_hold(request):
+    # Every test that touches the database leaves each task's count of unfinished
+    # dependencies true to its edges: the fast completion promotes by that count alone.
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if uses_db:
+        # Set up the test's database first, so that it is still there when this checks.
+        request.getfixturevalue("_django_db_helper")
+    yield
+    if uses_db:
+        from tasks.testing import dependency_counts_wrong
+
+        assert dependency_counts_wrong() == []
+
+
 @pytest.fixture
 def n8n(settings):
     """A stand-in n8n on loopback (core.testing_n8n.FakeN8n) with every workflow URL pointed at

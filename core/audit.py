@@ -152,16 +152,12 @@ def entry(
 ) -> AuditEntry:
     """An unsaved entry: by the current actor (else `actor`, else "system") on `target`
     (an instance, or `target_model` and `target_id`)."""
-    who = current_actor(default=actor) or UNKNOWN_ACTOR
     if target is not None:
         target_model, target_id = type(target), target.pk
         if target_repr is None:
             target_repr = str(target)
     return AuditEntry(
-        actor_kind=who.kind,
-        actor_name=who.name[:150],
-        actor_user_id=who.user_id,
-        execution_id=(who.execution_id or "")[:255],
+        **actor_columns(actor),
         action=action,
         target_type=ContentType.objects.get_for_model(target_model, for_concrete_model=True),
         target_id=target_id,
@@ -171,6 +167,18 @@ def entry(
         reason=reason or "",
         changes=changes or {},
     )
+
+
+def actor_columns(actor: Actor | None = None) -> dict:
+    """Who an entry is by: the current actor, else `actor`, else "system" (for entries
+    written by SQL of the services' own, as the tasks' one-statement paths do)."""
+    who = current_actor(default=actor) or UNKNOWN_ACTOR
+    return {
+        "actor_kind": who.kind,
+        "actor_name": who.name[:150],
+        "actor_user_id": who.user_id,
+        "execution_id": (who.execution_id or "")[:255],
+    }
 
 
 def record(**kwargs) -> AuditEntry:
@@ -214,7 +222,7 @@ def changes_between(before: dict, after: dict) -> dict:
         if name in SECRET_FIELDS:
             changed[name] = [HIDDEN, HIDDEN]
         else:
-            changed[name] = [_shown(old), _shown(new)]
+            changed[name] = [shown(old), shown(new)]
     return changed
 
 
@@ -236,7 +244,8 @@ def _concrete_field(model, name: str):
         return None
 
 
-def _shown(value):
+def shown(value):
+    """A value as the trail keeps it: a long one by its size only."""
     if isinstance(value, Model):
         return value.pk
     text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from core.models import LiveManager, LiveQuerySet, SoftDeleteModel, TimestampedModel
 
@@ -90,6 +91,11 @@ class Task(SoftDeleteModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # How many of its dependencies are not completed: 0 for a task that may run. Kept by the
+    # task services with every completion and reopening, so that a completion promotes its
+    # dependents in the statement that completes it (one row-level decrement each, exact
+    # when two dependencies complete at once; see tasks/services/promotion.py).
+    unfinished_dependencies = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     available_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -150,8 +156,10 @@ class Task(SoftDeleteModel):
     def __str__(self):
         return f"#{self.pk} {self.task_type} ({self.status})"
 
-    @property
+    @cached_property
     def dependency_ids(self) -> list[int]:
+        """Prefetch `with_dependency_ids()` for a page, or set it when read otherwise (the
+        one-statement claim and completion read the ids with the task)."""
         return [link.depends_on_id for link in self.dependency_links.all()]
 
 

@@ -98,16 +98,23 @@ def tasks_merged_configs(task_ids: Iterable[int]) -> dict[int, list[dict]]:
     for link in links:
         config = link.config
         result[link.task_id].append(
-            {
-                "config_id": config.id,
-                "config_name": config.config_name,
-                "config_type": config.config_type,
-                "worker_type": config.worker_type,
-                "priority": config.priority,
-                "config_data": merge_config_data(config.config_data, link.override_data),
-            }
+            merged_config(
+                config_id=config.id,
+                config_name=config.config_name,
+                config_type=config.config_type,
+                worker_type=config.worker_type,
+                priority=config.priority,
+                config_data=config.config_data,
+                override_data=link.override_data,
+            )
         )
     return {task_id: result.get(task_id, []) for task_id in task_ids}
+
+
+def merged_config(*, config_data: dict, override_data: dict, **config) -> dict:
+    """One config as a claimed task carries it: the config's fields, its data with the
+    task's override merged in (the one-statement claim builds it from the same columns)."""
+    return {**config, "config_data": merge_config_data(config_data, override_data)}
 
 
 def task_merged_configs(task_id: int) -> list[dict]:

@@ -29,3 +29,24 @@ def patch(api, task_id, **body):
 def report(client, claimed, **body):
     """PATCH a claimed task (a dict of the claim's answer) under the claim's lease_token."""
     return patch(client, claimed["id"], lease_token=claimed["lease_token"], **body)
+
+
+def dependency_counts_wrong() -> list[tuple[int, int, int]]:
+    """(task id, its count, the true count) of every task whose `unfinished_dependencies`
+    disagrees with its edges: empty while the graph's bookkeeping holds."""
+    from django.db.models import Count, F, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from tasks.models import Task, TaskDependency
+
+    unfinished = (
+        TaskDependency.objects.filter(task_id=OuterRef("pk"))
+        .exclude(depends_on__status=Task.Status.COMPLETED)
+        .order_by()
+        .values("task_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    counts = Task.all_objects.annotate(true_count=Coalesce(Subquery(unfinished), 0))
+    wrong = counts.exclude(unfinished_dependencies=F("true_count"))
+    return list(wrong.values_list("id", "unfinished_dependencies", "true_count"))

@@ -20,14 +20,16 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from accounts.models import PlatformAccount
-from accounts.selectors import available_accounts_sql
+from accounts.models import PlatformAccount, utc_today
 from accounts.services import accounts_count_uses
 from core import audit
 from core.actors import Actor
+from core.sql_statement import Statement, table
 from projects.models import Project
 from tasks.models import Task, TaskAttempt
 from tasks.selectors import claim_payloads
+from tasks.services import claim_statement
+from tasks.services.claim_statement import candidate_arms, candidate_values, candidates_union
 from tasks.services.lifecycle import Cause, lease_deadline, move
 from tasks.services.progress import start_projects
 from tasks.services.records import (
@@ -47,65 +49,23 @@ _rotation = itertools.count()
 def _claim_candidates(
     *, types: list[str], max_tasks: int, platforms: Sequence[str] | None, now
 ) -> list[Task]:
-    """Lock and read the best ready tasks of each type, and expired leases, in one query,
-    each with its project's status (`project_status`).
-
-    One arm per type, so each walks the partial index `tasks_task_claim_pending` in priority
-    order and stops after `max_tasks` rows (an IN over the types would have to sort every
-    ready row); one arm for leases that ran out (`tasks_task_claim_expired`). FOR UPDATE SKIP
-    LOCKED in each arm: concurrent claimers pass over the rows another claim holds instead of
-    waiting for them, so no task goes to two workers and no worker queues behind another.
-    SQLite has no row locks; its IMMEDIATE transactions serialise claims instead.
-
-    Quotas are filtered here too (subqueries on the small accounts table), so tasks of a
-    platform with no quota left are passed over and block nothing; the allocation under the
-    accounts' lock in `_bind_accounts` has the last word.
-    """
-    skip_locked = connection.features.has_select_for_update_skip_locked
-    lock = " FOR UPDATE SKIP LOCKED" if skip_locked else ""
-    table = connection.ops.quote_name(Task._meta.db_table)
-    quota, quota_params = _quota_condition(platforms)
-
-    at = connection.ops.adapt_datetimefield_value(now)
-    arms, params = [], []
-    for index, task_type in enumerate(types):
-        arms.append(
-            f"c{index} AS (SELECT * FROM {table} WHERE status = %s AND deleted_at IS NULL"
-            f" AND task_type = %s AND available_at <= %s AND {quota}"
-            f" ORDER BY priority DESC, id LIMIT %s{lock})"
-        )
-        params += [Status.PENDING, task_type, at, *quota_params, max_tasks]
-    arms.append(
-        f"expired AS (SELECT * FROM {table} WHERE status = %s AND deleted_at IS NULL"
-        f" AND lease_expires_at <= %s AND task_type IN ({', '.join(['%s'] * len(types))})"
-        f" AND {quota} ORDER BY lease_expires_at, id LIMIT %s{lock})"
+    """Lock and read the best ready tasks of each type, and expired leases, in one query
+    (`claim_statement.candidate_arms`), each with its project's status (`project_status`):
+    only a pending project is started by the claim."""
+    arms = candidate_arms(len(types), _platforms_key(platforms), utc_today())
+    projects = table(Project)
+    statement = Statement.of(
+        "WITH ",
+        arms,
+        f" SELECT u.*, (SELECT p.status FROM {projects} p WHERE p.id = u.project_id)"
+        f" AS project_status FROM ({candidates_union(len(types))}) u",
     )
-    params += [Status.PROCESSING, at, *types, *quota_params, max_tasks]
-    union = " UNION ALL ".join(
-        [*(f"SELECT * FROM c{i}" for i in range(len(types))), "SELECT * FROM expired"]
-    )
-    # With each task its project's status: only a pending project is started by the claim.
-    projects = connection.ops.quote_name(Project._meta.db_table)
-    project_status = f"(SELECT p.status FROM {projects} p WHERE p.id = u.project_id)"
-    sql = f"WITH {', '.join(arms)} SELECT u.*, {project_status} AS project_status FROM ({union}) u"
-    return list(Task.objects.raw(sql, params))
+    values = candidate_values(types, now=now, max_tasks=max_tasks)
+    return list(Task.objects.raw(statement.sql, statement.params(values)))
 
 
-def _quota_condition(platforms: Sequence[str] | None) -> tuple[str, list]:
-    """The claim's quota filter on a task, with its params, from the accounts' one rule.
-
-    A task bound to an account, or needing a platform, waits until an account has quota:
-    without one, a worker could not run it anyway (it would get no credentials). A worker
-    naming its platforms gets only work on them.
-    """
-    accounts, params = available_accounts_sql(platforms=platforms)
-    terms = [
-        f"platform_account_id IN (SELECT id FROM ({accounts}) a)",
-        f"(platform_account_id IS NULL AND platform IN (SELECT platform FROM ({accounts}) a))",
-    ]
-    if platforms is None:
-        terms.append("(platform_account_id IS NULL AND platform IS NULL)")
-    return "(" + " OR ".join(terms) + ")", [*params, *params]
+def _platforms_key(platforms: Sequence[str] | None) -> tuple[str, ...] | None:
+    return None if platforms is None else tuple(sorted(set(platforms)))
 
 
 # No savepoint when nested (in tasks_claim_with_payloads): a failure undoes the whole claim.
@@ -212,15 +172,49 @@ def _claim_reason(task: Task, worker_id: str | None) -> str:
 def tasks_claim_with_payloads(**claim) -> tuple[list[Task], dict[int, dict]]:
     """A claim and what its worker needs (`claim_payloads`), in one transaction: when the
     payload cannot be built (credentials that no configured key decrypts), the claim is
-    rolled back — no lease, no attempt, no quota spent."""
+    rolled back — no lease, no attempt, no quota spent. On PostgreSQL the plain case is one
+    statement (`claim_statement.claim`)."""
+    if connection.vendor == "postgresql":
+        claimed = _claim_in_one_statement(**claim)
+        if claimed is not None:
+            return claimed
     tasks = tasks_claim(**claim)
     return tasks, claim_payloads(tasks) if tasks else {}
 
 
+def _claim_in_one_statement(
+    *,
+    actor: Actor,
+    task_types: Sequence[str],
+    max_tasks: int = 1,
+    worker_id: str | None = None,
+    lease_seconds: int | None = None,
+    platforms: Sequence[str] | None = None,
+):
+    now = timezone.now()
+    return claim_statement.claim(
+        actor=actor,
+        types_in_turn=_in_turn(sorted(set(task_types))),
+        max_tasks=max_tasks,
+        worker_id=worker_id or actor.name or None,
+        lease_token=secrets.token_hex(16),
+        lease_expires_at=lease_deadline(now, lease_seconds),
+        platforms=_platforms_key(platforms),
+        now=now,
+        today=utc_today(),
+    )
+
+
+def _in_turn(types: list[str]) -> list[str]:
+    """The types in the order this claim deals them between ties: the next of the rotation
+    first."""
+    start = next(_rotation) % len(types) if types else 0
+    return types[start:] + types[:start]
+
+
 def _deal(candidates: dict[str, list[Task]], types: list[str], max_tasks: int) -> list[Task]:
     """Take the highest priority first; between types tied on it, round-robin (fairness)."""
-    start = next(_rotation) % len(types) if types else 0
-    order = types[start:] + types[:start]
+    order = _in_turn(types)
     heads = {t: 0 for t in order}
     picked: list[Task] = []
     while len(picked) < max_tasks:

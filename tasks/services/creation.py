@@ -67,19 +67,23 @@ def tasks_create(specs: Sequence[TaskSpec], *, actor: Actor | None = None) -> li
     order = _topological_order(specs, by_key)
 
     status_of: dict[int, str] = {}  # index in specs -> status to create with
+    unfinished_of: dict[int, int] = {}  # index in specs -> dependencies not completed
     for index in order:
         spec = specs[index]
-        all_done = all(
+        unfinished_of[index] = sum(
             (existing[dep]["status"] if isinstance(dep, int) else status_of[by_key[dep]])
-            == Status.COMPLETED
-            for dep in spec.dependencies
+            != Status.COMPLETED
+            for dep in dict.fromkeys(spec.dependencies)
         )
         if spec.status is None or spec.status in Task.SCHEDULABLE:
-            status_of[index] = Status.PENDING if all_done else Status.WAITING
+            status_of[index] = Status.WAITING if unfinished_of[index] else Status.PENDING
         else:
             status_of[index] = spec.status
 
-    tasks = [_new_task(spec, status_of[index], now) for index, spec in enumerate(specs)]
+    tasks = [
+        _new_task(spec, status_of[index], unfinished_of[index], now)
+        for index, spec in enumerate(specs)
+    ]
     for task in tasks:
         if task.status == Status.PROCESSING:
             lease_to(task, actor, now)
@@ -105,11 +109,12 @@ def tasks_create(specs: Sequence[TaskSpec], *, actor: Actor | None = None) -> li
     return list(Task.objects.filter(id__in=[t.id for t in tasks]).with_dependency_ids())
 
 
-def _new_task(spec: TaskSpec, status: str, now) -> Task:
+def _new_task(spec: TaskSpec, status: str, unfinished_dependencies: int, now) -> Task:
     return Task(
         project_id=spec.project_id,
         task_type=spec.task_type,
         status=status,
+        unfinished_dependencies=unfinished_dependencies,
         task_input=spec.task_input or {},
         task_output=spec.task_output,
         platform_account_id=spec.platform_account_id,

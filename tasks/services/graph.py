@@ -17,6 +17,7 @@ from tasks.models import Task, TaskAttempt, TaskDependency
 from tasks.services.lifecycle import Cause, move
 from tasks.services.locks import lock_tasks
 from tasks.services.progress import counted, move_progress, sync_project_statuses
+from tasks.services.promotion import recount_unfinished_dependencies
 from tasks.services.records import attempts_close, task_entry
 
 Status = Task.Status
@@ -50,6 +51,10 @@ def replace_dependencies(task: Task, dependency_ids: Sequence[int]) -> None:
     TaskDependency.objects.filter(task=task).exclude(depends_on_id__in=wanted).delete()
     TaskDependency.objects.bulk_create(
         [TaskDependency(task=task, depends_on_id=dep) for dep in wanted - existing]
+    )
+    recount_unfinished_dependencies(Task.all_objects.filter(id=task.id))
+    task.unfinished_dependencies = (
+        Task.all_objects.filter(id=task.id).values_list("unfinished_dependencies", flat=True).get()
     )
 
 

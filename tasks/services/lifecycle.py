@@ -27,6 +27,7 @@ from tasks.services.promotion import (
     demote_dependents,
     ids_with_unfinished_dependencies,
     promote_dependents,
+    recount_unfinished_dependencies,
 )
 from tasks.services.records import LEASE_EXPIRED_MESSAGE, attempts_close, task_entry
 
@@ -110,6 +111,7 @@ def move(
         # Counted afresh, not moved: counters an edit of the database left wrong are mended
         # too. The status is its own service's (a regenerate sets it), not derived.
         restart_progress(Counter(task.project_id for task in tasks))
+        recount_unfinished_dependencies(Task.all_objects.filter(id__in=[t.id for t in tasks]))
     else:
         entries += move_progress(deltas)
     audit.record_many(entries)  # one INSERT for the tasks and their projects
@@ -133,7 +135,7 @@ def _blocked_ids(tasks: list[Task], cause: Cause, status: str | None) -> set[int
     if cause is Cause.REQUEUE:
         return set(TaskDependency.objects.filter(task_id__in=ids).values_list("task_id", flat=True))
     if status in Task.SCHEDULABLE:
-        return ids_with_unfinished_dependencies(ids)
+        return ids_with_unfinished_dependencies(tasks)
     return set()
 
 

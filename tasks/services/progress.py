@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.lookups import Exact, GreaterThan
 from django.utils import timezone
 
@@ -110,9 +110,18 @@ def _move(project_ids: list[int], moves: dict, status) -> list[tuple]:
         moved = list(projects.annotate(new=status).values_list("id", "name", "status", "new"))
         projects.update(**moves, status=status, updated_at=timezone.now())
         return moved
-    # One statement: the new values computed on the locked rows (FOR NO KEY UPDATE returns
-    # the latest version of a row it waited for) and written by an UPDATE that returns the
-    # old status beside the new one (PostgreSQL 15 has no RETURNING OLD).
+    sql, params = progress_update_sql(projects, moves, status)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), *params])
+        return cursor.fetchall()
+
+
+def progress_update_sql(projects: QuerySet, moves: dict, status) -> tuple[str, tuple]:
+    """PostgreSQL's one statement for `move_progress`: the new counters and status computed on
+    the locked rows (FOR NO KEY UPDATE returns the latest version of a row it waited for) and
+    written by an UPDATE that returns the old status beside the new one (PostgreSQL 15 has no
+    RETURNING OLD). Its first parameter, left to the caller, is `updated_at`; it returns
+    (id, name, old status, new status) per project."""
     locked = projects.select_for_update(no_key=True).values("id", "name", "status")
     locked = locked.annotate(**{f"new_{name}": value for name, value in moves.items()})
     select, params = locked.annotate(new_status=status).query.sql_with_params()
@@ -123,9 +132,7 @@ def _move(project_ids: list[int], moves: dict, status) -> list[tuple]:
         f" WHERE {table}.id = locked.id"
         f" RETURNING {table}.id, locked.name, locked.status, {table}.status"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), *params])
-        return cursor.fetchall()
+    return sql, params
 
 
 def start_projects(project_ids: set[int], now) -> list:

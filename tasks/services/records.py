@@ -7,12 +7,25 @@ number of tasks: a bulk INSERT, and one UPDATE of the open rows.
 
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from core import audit
 from core.actors import Actor
+from projects.models import Project
 from tasks.models import Task, TaskAttempt
+
+# The trail's columns as the one-statement claim and completion insert them, the actor's
+# values named as `trail_values` gives them (`audit.entry` fills the same columns).
+TRAIL_COLUMNS = (
+    "created_at, actor_kind, actor_name, actor_user_id, execution_id, action, target_type_id,"
+    " target_id, target_repr, from_status, to_status, reason, changes"
+)
+# (A user id may be NULL, which a UNION would otherwise take for text.)
+TRAIL_ACTOR = (
+    "%(now)s, %(actor_kind)s, %(actor_name)s, CAST(%(actor_user_id)s AS integer), %(execution_id)s"
+)
 
 # Why a lease that ran out ended, on the attempt (the task says what became of it).
 LEASE_EXPIRED_MESSAGE = "Lease expired; the worker did not report."
@@ -83,3 +96,13 @@ def task_entry(
         changes=changes,
         actor=actor,
     )
+
+
+def trail_values(actor: Actor | None) -> dict:
+    """The named values of TRAIL_ACTOR (but `now`) and of the targets' content types."""
+    return {
+        **audit.actor_columns(actor),
+        # Cached by Django per process; values, not literals: they are the database's ids.
+        "task_content_type": ContentType.objects.get_for_model(Task).id,
+        "project_content_type": ContentType.objects.get_for_model(Project).id,
+    }

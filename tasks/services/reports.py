@@ -14,6 +14,7 @@ from core.actors import Actor
 from core.exceptions import ApplicationError
 from core.model_update import check_updatable
 from tasks.models import Task, dependency_ids_prefetch
+from tasks.services import completion_statement
 from tasks.services.graph import replace_dependencies
 from tasks.services.leases import check_lease
 from tasks.services.lifecycle import Cause, move
@@ -46,6 +47,14 @@ def task_update(
     **changes,
 ) -> Task:
     """Change one task's status and fields (the PATCH of the API and of n8n callbacks)."""
+    if completion_statement.applies(
+        actor=actor, status=status, lease_token=lease_token, changes=changes
+    ):
+        done = completion_statement.complete(
+            [task_id], actor=actor, lease_token=lease_token, changes=changes
+        )
+        if done:
+            return done[0]
     task = _lock_one(Q(id=task_id), status=status, changes=changes)
     if _repeated([task], actor=actor, lease_token=lease_token, status=status, changes=changes):
         return Task.objects.with_dependency_ids().get(id=task.id)
@@ -106,6 +115,14 @@ def tasks_update_by_commit_ids(
     """Report on many tasks at once (by commit ids and/or task ids), all or nothing; unknown
     ones are a 404 naming them."""
     check_updatable(model=Task, fields=TASK_UPDATABLE_FIELDS, data=changes)
+    if not commit_ids and completion_statement.applies(
+        actor=actor, status=status, lease_token=lease_token, changes=changes
+    ):
+        done = completion_statement.complete(
+            list(task_ids), actor=actor, lease_token=lease_token, changes=changes
+        )
+        if done:
+            return done
     wanted = list(dict.fromkeys(commit_ids))
     wanted_ids = list(dict.fromkeys(task_ids))
     wanted_q = Q(commit_id__in=wanted) | Q(id__in=wanted_ids)

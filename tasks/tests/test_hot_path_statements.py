@@ -29,24 +29,50 @@ def started_project(worker_api, create_task):
     ok(claim(worker_api, "video_generation"))
 
 
-def test_a_claim_costs_eight_statements_and_no_auth_query(
+def test_a_claim_is_one_statement_on_postgresql_and_costs_no_auth_query(
     worker_api, started_project, django_assert_num_queries
 ):
-    # savepoint, the candidates (one statement, their projects' status with them), the
-    # tasks' UPDATE, the attempts' INSERT, the trail's INSERT, the dependencies' outputs, the
-    # merged configs, release
-    with django_assert_num_queries(8) as queries:
+    # PostgreSQL: savepoint, the claim (claim_statement: candidates, UPDATE, attempts, the
+    # projects started, the trail, the payload), release. SQLite: savepoint, the candidates,
+    # the tasks' UPDATE, the attempts' INSERT, the trail's INSERT, the dependencies'
+    # outputs, the merged configs, release.
+    with django_assert_num_queries(3 if POSTGRESQL else 8) as queries:
         ok(claim(worker_api, "video_generation"))
     assert not [q for q in queries.captured_queries if "knox_authtoken" in q["sql"]]
 
 
-def test_a_completion_costs_nine_statements_on_postgresql(
+def test_a_completion_is_one_statement_on_postgresql(
     worker_api, started_project, django_assert_num_queries
 ):
     claimed = ok(claim(worker_api, "video_generation"))
-    # savepoint, lock the task, its dependency ids, the task's UPDATE, the attempt's UPDATE,
-    # the dependents' promotion, the project's counters and status (one statement on
-    # PostgreSQL; a read and an UPDATE on SQLite), the trail's INSERT, release
-    with django_assert_num_queries(9 if POSTGRESQL else 10) as queries:
+    # PostgreSQL: savepoint, the completion (completion_statement: the task, its attempt,
+    # its dependents, its project's counters and status, the trail), release. SQLite:
+    # savepoint, lock the task, its dependency ids, the task's UPDATE, the attempt's
+    # UPDATE, the dependents' promotion, the project's read and UPDATE, the trail, release.
+    with django_assert_num_queries(3 if POSTGRESQL else 10) as queries:
         ok(report(worker_api, claimed, status="completed", task_output={"url": "s3://x"}))
     assert not [q for q in queries.captured_queries if "knox_authtoken" in q["sql"]]
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="the one-statement paths are PostgreSQL's")
+def test_a_batch_is_one_statement_each_way_whatever_its_size(
+    worker_api, create_task, django_assert_num_queries
+):
+    for _ in range(20):
+        create_task()
+    ContentType.objects.get_for_models(Project, Task)
+    claim(worker_api, "nothing-of-this-type")  # the token cached
+    with django_assert_num_queries(3):
+        tasks = ok(claim(worker_api, "video_generation", max_tasks=20))
+    assert len(tasks) == 20
+    body = {
+        "task_ids": [task["id"] for task in tasks],
+        "lease_token": tasks[0]["lease_token"],
+        "status": "completed",
+    }
+    with django_assert_num_queries(3):
+        done = ok(worker_api.patch("/api/tasks/batch-update", body, format="json"))
+    assert {task["status"] for task in done} == {"completed"}
+    # The project started with the first claim and completed with the last report, in the
+    # same statements.
+    assert Project.objects.get().status == Project.Status.COMPLETED
