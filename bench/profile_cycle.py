@@ -50,7 +50,9 @@ def main(cycles: int = 300) -> None:
         cycle()
     profiler.disable()
     out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    stats = pstats.Stats(profiler, stream=out).sort_stats(
+        os.environ.get("PROFILE_SORT", "cumulative")
+    )
     stats.print_stats(30)
     print(out.getvalue())
 

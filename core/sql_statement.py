@@ -11,9 +11,13 @@ only fills in the named values.
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
+from django.db.backends.postgresql.base import CursorDebugWrapper, ServerBindingCursor
+from django.db.backends.utils import CursorWrapper
 
 _NAMED = re.compile(r"%\((\w+)\)s")
+_LINE_BREAKS = re.compile(r"\s*\n\s*")
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,8 @@ class Statement:
                 sql.append(piece.sql)
             elif isinstance(piece, str):
                 slots += [(True, name) for name in _NAMED.findall(piece)]
-                sql.append(_NAMED.sub("%s", piece))
+                # On one line: psycopg caches its parsing of statements up to 4 KB long.
+                sql.append(_LINE_BREAKS.sub(" ", _NAMED.sub("%s", piece)))
             else:
                 part_sql, part_params = piece
                 slots += [(False, value) for value in part_params]
@@ -44,6 +49,62 @@ class Statement:
     def params(self, values: dict) -> list:
         """The positional parameters of one run; KeyError names a value not given."""
         return [values[slot] if named else slot for named, slot in self.slots]
+
+    def instances(self, model, values: dict) -> list:
+        """Run it and build a `model` instance of each row, as `QuerySet.raw` does: the
+        model's columns (matched by name, in any order) through their fields' converters,
+        any other column set as an attribute.
+
+        On PostgreSQL with DATABASE_PREPARED_STATEMENTS the statement is prepared by the
+        connection the first time and planned once (settings: a generic plan), through a
+        cursor that binds its parameters on the server; Django's own queries keep their
+        client-side binding, which never prepares.
+        """
+        with _cursor() as cursor:
+            cursor.execute(self.sql, self.params(values))
+            names = [column.name for column in cursor.description]
+            rows = cursor.fetchall()
+        fields = {field.column: field for field in model._meta.concrete_fields}
+        order = [names.index(field.column) for field in model._meta.concrete_fields]
+        attnames = [field.attname for field in model._meta.concrete_fields]
+        converters = [getattr(fields[names[i]], "from_db_value", None) for i in order]
+        extras = [(i, name) for i, name in enumerate(names) if name not in fields]
+        instances = []
+        for row in rows:
+            loaded = [
+                convert(row[i], None, connection) if convert else row[i]
+                for i, convert in zip(order, converters, strict=True)
+            ]
+            instance = model.from_db(connection.alias, attnames, loaded)
+            for i, name in extras:
+                setattr(instance, name, row[i])
+            instances.append(instance)
+        return instances
+
+
+def _cursor():
+    """A cursor of the default connection, logged and wrapped as Django's own are; one that
+    prepares (server-side binding) where the settings let statements be prepared."""
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = ServerBindingCursor(connection.connection)
+    if connection.queries_logged:
+        return _PreparedDebugCursor(raw, connection)
+    return connection.make_cursor(raw)
+
+
+class _PreparedDebugCursor(CursorDebugWrapper):
+    """Logged as Django logs queries (DEBUG, tests), with the statement as written: Django
+    reads the text of a query with its values from client-side binding, which a prepared
+    statement has not."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
 
 
 def table(model) -> str:

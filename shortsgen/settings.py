@@ -178,9 +178,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 if DATABASE_CONNECT_TIMEOUT < 1:
     raise ImproperlyConfigured("DATABASE_CONNECT_TIMEOUT must be at least 1 second")
+# The worker protocol's two hot statements (tasks/services/claim_statement.py and
+# completion_statement.py) are kept prepared by PostgreSQL, each connection planning them once
+# (a generic plan): parsing and planning them cost more than running them. Only those two:
+# every other query goes through Django's client-side binding, which never prepares. Off
+# behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer before
+# 1.21, or without max_prepared_statements): they are session state.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    if DATABASE_PREPARED_STATEMENTS:
+        _options = DATABASES["default"]["OPTIONS"]
+        _options["prepare_threshold"] = 0
+        _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

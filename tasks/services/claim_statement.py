@@ -42,21 +42,32 @@ PROJECT_STARTED_REASON = "derived from its tasks: the first one was claimed"
 
 
 @functools.lru_cache(maxsize=64)
-def candidate_arms(types: int, platforms: tuple[str, ...] | None, today: date) -> Statement:
-    """The CTE definitions `c0` … `c{types-1}` and `expired` (values named `type0`…, `now`
-    and `max_tasks`); `candidates_union(types)` selects them all."""
+def candidate_arms(
+    types: int, platforms: tuple[str, ...] | None, today: date, max_tasks: int
+) -> Statement:
+    """The CTE definitions `accounts` (those with quota left), `c0` … `c{types-1}` and
+    `expired` (values named `type0`… and `now`); `candidates_union(types)` selects the arms.
+
+    `max_tasks` is written into the statement, not passed as a value: a prepared statement's
+    generic plan must know that each arm stops after a few rows to walk the index in order
+    rather than sort every ready row of the type."""
+    limit = int(max_tasks)
     skip_locked = connection.features.has_select_for_update_skip_locked
     lock = " FOR UPDATE SKIP LOCKED" if skip_locked else ""
     tasks = table(Task)
-    quota = _quota_condition(platforms, today)
-    pieces: list = []
+    quota = _QUOTA if platforms is None else _QUOTA_OF_PLATFORMS
+    pieces: list = [
+        "accounts AS (",
+        available_accounts_sql(today=today, platforms=platforms),
+        "), ",
+    ]
     for index in range(types):
         pieces += [
             f"c{index} AS (SELECT * FROM {tasks} WHERE status = '{Status.PENDING}'"
             f" AND deleted_at IS NULL AND task_type = %(type{index})s"
             " AND available_at <= %(now)s AND ",
             quota,
-            f" ORDER BY priority DESC, id LIMIT %(max_tasks)s{lock}), ",
+            f" ORDER BY priority DESC, id LIMIT {limit}{lock}), ",
         ]
     type_list = ", ".join(f"%(type{index})s" for index in range(types))
     pieces += [
@@ -64,7 +75,7 @@ def candidate_arms(types: int, platforms: tuple[str, ...] | None, today: date) -
         f" AND deleted_at IS NULL AND lease_expires_at <= %(now)s AND task_type IN ({type_list})"
         " AND ",
         quota,
-        f" ORDER BY lease_expires_at, id LIMIT %(max_tasks)s{lock})",
+        f" ORDER BY lease_expires_at, id LIMIT {limit}{lock})",
     ]
     return Statement.of(*pieces)
 
@@ -75,33 +86,22 @@ def candidates_union(types: int) -> str:
     )
 
 
-def candidate_values(types: list[str], *, now, max_tasks: int) -> dict:
+def candidate_values(types: list[str], *, now) -> dict:
     return {
         "now": connection.ops.adapt_datetimefield_value(now),
-        "max_tasks": max_tasks,
         **{f"type{index}": task_type for index, task_type in enumerate(types)},
     }
 
 
-def _quota_condition(platforms: tuple[str, ...] | None, today: date) -> Statement:
-    """The arms' quota filter on a task, from the accounts' one rule.
-
-    A task bound to an account, or needing a platform, waits until an account has quota:
-    without one, a worker could not run it anyway (it would get no credentials). A worker
-    naming its platforms gets only work on them.
-    """
-    accounts = available_accounts_sql(today=today, platforms=platforms)
-    terms = [
-        ("platform_account_id IN (SELECT id FROM (", accounts, ") a)"),
-        ("(platform_account_id IS NULL AND platform IN (SELECT platform FROM (", accounts, ") a))"),
-    ]
-    pieces: list = ["("]
-    for index, term in enumerate(terms):
-        pieces += [" OR " if index else "", *term]
-    if platforms is None:
-        pieces.append(" OR (platform_account_id IS NULL AND platform IS NULL)")
-    pieces.append(")")
-    return Statement.of(*pieces)
+# The arms' quota filter on a task, from the accounts' one rule (the `accounts` CTE). A task
+# bound to an account, or needing a platform, waits until an account has quota: without one,
+# a worker could not run it anyway (it would get no credentials). A worker naming its
+# platforms gets only work on them.
+_QUOTA_OF_PLATFORMS = (
+    "(platform_account_id IN (SELECT id FROM accounts)"
+    " OR (platform_account_id IS NULL AND platform IN (SELECT platform FROM accounts)))"
+)
+_QUOTA = f"({_QUOTA_OF_PLATFORMS} OR (platform_account_id IS NULL AND platform IS NULL))"
 
 
 def claim(
@@ -118,18 +118,19 @@ def claim(
 ) -> tuple[list[Task], dict[int, dict]] | None:
     """Claim in one statement (see the module docstring): the tasks, in the order dealt, and
     their payloads; None, having changed nothing, when the general claim must decide."""
-    statement = _statement(len(types_in_turn), platforms, today)
+    statement = _statement(len(types_in_turn), platforms, today, max_tasks)
     values = {
-        **candidate_values(types_in_turn, now=now, max_tasks=max_tasks),
+        **candidate_values(types_in_turn, now=now),
         "turns": types_in_turn,
         "worker_id": worker_id,
         "worker_label": worker_id or "(unnamed)",
         "lease_token": lease_token,
         "holder": actor.user_id,
         "lease_expires_at": lease_expires_at,
+        "started_reason": PROJECT_STARTED_REASON,
         **trail_values(actor),
     }
-    rows = list(Task.objects.raw(statement.sql, statement.params(values)))
+    rows = statement.instances(Task, values)
     if not rows[0].plain:
         return None
     tasks = [task for task in rows if task.id is not None]
@@ -147,20 +148,22 @@ def _payload(task: Task) -> dict:
         "dependency_outputs": {
             str(dep_id): output for dep_id, output in zip(task.dependency_ids, outputs, strict=True)
         },
-        "configs": [merged_config(**config) for config in configs],
+        "configs": [
+            merged_config(**dict(zip(_CONFIG_COLUMNS, row, strict=True))) for row in configs
+        ],
         "credentials": None,
     }
 
 
 @functools.lru_cache(maxsize=64)
-def _statement(types: int, platforms: tuple[str, ...] | None, today: date) -> Statement:
+def _statement(
+    types: int, platforms: tuple[str, ...] | None, today: date, max_tasks: int
+) -> Statement:
     tasks = table(Task)
     dependencies = table(TaskDependency)
-    quote = connection.ops.quote_name
-    columns = ", ".join(f"claimed.{quote(field.column)}" for field in Task._meta.concrete_fields)
     return Statement.of(
         "WITH ",
-        candidate_arms(types, platforms, today),
+        candidate_arms(types, platforms, today, max_tasks),
         f""", candidates AS (
     SELECT u.*, row_number() OVER (PARTITION BY task_type, priority ORDER BY id) AS turn
     FROM ({candidates_union(types)}) u
@@ -169,7 +172,7 @@ def _statement(types: int, platforms: tuple[str, ...] | None, today: date) -> St
         ORDER BY priority DESC, turn, array_position(%(turns)s::text[], task_type::text)
     ) AS position, platform, platform_account_id
     FROM candidates
-    ORDER BY position LIMIT %(max_tasks)s
+    ORDER BY position LIMIT {int(max_tasks)}
 ), gate AS (
     SELECT NOT EXISTS (SELECT 1 FROM candidates WHERE status <> '{Status.PENDING}')
        AND NOT EXISTS (
@@ -197,11 +200,11 @@ def _statement(types: int, platforms: tuple[str, ...] | None, today: date) -> St
     FROM {_DEALT}
     UNION ALL
     SELECT {TRAIL_ACTOR}, 'project.status', %(project_content_type)s, id, left(name, 200),
-        '{Project.Status.PENDING}', '{Project.Status.PROCESSING}', '{PROJECT_STARTED_REASON}',
+        '{Project.Status.PENDING}', '{Project.Status.PROCESSING}', %(started_reason)s,
         '{{}}'::jsonb
     FROM started
 )
-SELECT {columns}, gate.plain,
+SELECT claimed.*, gate.plain,
     ARRAY(
         SELECT depends_on_id FROM {dependencies} WHERE task_id = claimed.id
         ORDER BY depends_on_id
@@ -219,11 +222,23 @@ ORDER BY claimed.position""",
 _DEALT = "(SELECT * FROM claimed ORDER BY position) claimed"
 
 
+# A config's columns as the claim reads them, in order, named as `merged_config` takes them.
+_CONFIG_COLUMNS = {
+    "config_id": "c.id",
+    "config_name": "c.config_name",
+    "config_type": "c.config_type",
+    "worker_type": "c.worker_type",
+    "priority": "c.priority",
+    "config_data": "c.config_data",
+    "override_data": "l.override_data",
+}
+
+
 def _configs() -> str:
-    """A claimed task's active configs, as `task_configs.tasks_merged_configs` reads them."""
-    return f"""SELECT json_agg(json_build_object(
-        'config_id', c.id, 'config_name', c.config_name, 'config_type', c.config_type,
-        'worker_type', c.worker_type, 'priority', c.priority, 'config_data', c.config_data,
-        'override_data', l.override_data) ORDER BY c.priority DESC, c.id)
+    """A claimed task's active configs, as `task_configs.tasks_merged_configs` reads them
+    (each a JSON array of `_CONFIG_COLUMNS`: shorter than objects, in a statement whose
+    length counts)."""
+    return f"""SELECT json_agg(json_build_array({", ".join(_CONFIG_COLUMNS.values())})
+        ORDER BY c.priority DESC, c.id)
     FROM {table(TaskConfig)} l JOIN {table(WorkerConfig)} c ON c.id = l.config_id
     WHERE l.task_id = claimed.id AND c.is_active"""

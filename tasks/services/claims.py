@@ -52,7 +52,7 @@ def _claim_candidates(
     """Lock and read the best ready tasks of each type, and expired leases, in one query
     (`claim_statement.candidate_arms`), each with its project's status (`project_status`):
     only a pending project is started by the claim."""
-    arms = candidate_arms(len(types), _platforms_key(platforms), utc_today())
+    arms = candidate_arms(len(types), _platforms_key(platforms), utc_today(), max_tasks)
     projects = table(Project)
     statement = Statement.of(
         "WITH ",
@@ -60,7 +60,7 @@ def _claim_candidates(
         f" SELECT u.*, (SELECT p.status FROM {projects} p WHERE p.id = u.project_id)"
         f" AS project_status FROM ({candidates_union(len(types))}) u",
     )
-    values = candidate_values(types, now=now, max_tasks=max_tasks)
+    values = candidate_values(types, now=now)
     return list(Task.objects.raw(statement.sql, statement.params(values)))
 
 

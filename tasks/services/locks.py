@@ -6,25 +6,25 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from core.exceptions import ApplicationError
 from tasks.models import Task, TaskDependency
 
-Status = Task.Status
-
 
 def lock_tasks(
     condition: Q, *, not_found: str | None, no_key: bool = False, completing: bool = False
 ) -> list[Task]:
     """Lock the matching live tasks, by id; 404 with `not_found` when there is none.
 
-    `completing`: their waiting dependents are locked in the same statement (not returned).
-    The last two dependencies of a task completing together would otherwise each promote
-    reading the other as unfinished, and leave their dependent waiting for good; now the
-    second waits for the first's commit, and its promotion, a later statement, sees it.
+    `completing`: their dependents are locked in the same statement (not returned), as the
+    one-statement completion locks them: a completion writes their counts of unfinished
+    dependencies (`promotion`), and taking every row it writes in one id order keeps two
+    completions from deadlocking over shared dependents.
     """
     rows = Task.objects.filter(condition)
     if completing:
         targets = Task.objects.filter(condition).values("id")
         dependents = TaskDependency.objects.filter(depends_on__in=targets).values("task_id")
-        rows = Task.objects.filter(condition | Q(status=Status.WAITING, id__in=dependents))
-        rows = rows.annotate(target=ExpressionWrapper(condition, output_field=BooleanField()))
+        live_target = condition & Q(deleted_at__isnull=True)
+        # Deleted dependents too: their counts are kept, for a restore.
+        rows = Task.all_objects.filter(live_target | Q(id__in=dependents))
+        rows = rows.annotate(target=ExpressionWrapper(live_target, output_field=BooleanField()))
     tasks = list(rows.order_by("id").select_for_update(no_key=no_key))
     if completing:
         tasks = [task for task in tasks if task.target]
