@@ -1,4 +1,5 @@
-"""gunicorn settings: `gunicorn -c shortsgen/gunicorn.conf.py shortsgen.wsgi`.
+"""gunicorn settings. `gunicorn shortsgen.wsgi`, run from the project's directory, reads them
+through ./gunicorn.conf.py; `gunicorn -c shortsgen/gunicorn.conf.py shortsgen.wsgi` names them.
 
 Every value can be overridden from the environment (GUNICORN_* below, or GUNICORN_CMD_ARGS).
 """
@@ -27,7 +28,10 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "1000")
 # access log would repeat it. GUNICORN_ACCESSLOG=- brings it back.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-Proto gunicorn
+# believes; a load balancer on another machine must be listed, or every request looks like
+# plain HTTP to Django unless DJANGO_BEHIND_TLS_PROXY is set.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # gunicorn's own limit answers a long URL with an HTML 414; ShortsGen bounds the URL itself
 # (SHORTSGEN_MAX_URL_BYTES, core.middleware) and answers in the API's envelope.
 limit_request_line = 0
