@@ -4,6 +4,7 @@ through ./gunicorn.conf.py; `gunicorn -c shortsgen/gunicorn.conf.py shortsgen.ws
 Every value can be overridden from the environment (GUNICORN_* below, or GUNICORN_CMD_ARGS).
 """
 
+import io
 import multiprocessing
 import os
 
@@ -54,3 +55,27 @@ if settings.LOG_FORMAT == "json":
 def on_starting(server):
     if settings.SECRET_KEY == settings.INSECURE_DEV_SECRET_KEY and not settings.DEBUG:
         raise SystemExit("DJANGO_SECRET_KEY must be set to serve ShortsGen with gunicorn.")
+    refuse_to_serve_on_failed_checks()
+
+
+def refuse_to_serve_on_failed_checks():
+    """Django's system checks, as `manage.py` runs them, and the credentials key's (the one
+    that reads the database included): an error stops gunicorn before any worker starts."""
+    import django
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+    from django.db import connections
+
+    django.setup()
+    from accounts.checks import CREDENTIALS_TAG  # a module of models: after setup
+
+    # Warnings go to stderr; "no issues" (stdout) is not worth a line of the server's log.
+    quiet = io.StringIO()
+    try:
+        call_command("check", stdout=quiet)
+        call_command("check", tags=[CREDENTIALS_TAG], stdout=quiet)
+    except SystemCheckError as failure:
+        raise SystemExit(str(failure)) from None
+    finally:
+        # The workers are forked from this process: none may inherit its connection.
+        connections.close_all()
