@@ -16,7 +16,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 migrate: venv
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate_locked --noinput
 
 demo: migrate
 	$(BIN)/python manage.py load_demo

@@ -9,10 +9,17 @@ key first, running `manage.py rotate_credentials`, then removing the old one.
 
 When the variable is unset (development, tests), the key is derived from SECRET_KEY with HKDF:
 zero setup, but changing SECRET_KEY then makes the stored credentials unreadable, which is why
-`manage.py check --deploy` warns about it. Nothing here ever logs a key or a credential.
+a deployment (DEBUG off, a real DJANGO_SECRET_KEY) refuses to start without the variable
+(accounts.checks). Nothing here ever logs a key or a credential.
+
+Each key has a fingerprint (`key_fingerprints`) that names it without revealing it: the
+database keeps the one of the key the credentials were last encrypted with, and a host whose
+keys do not include it refuses to start (accounts.checks).
 """
 
 import base64
+import hashlib
+import hmac
 import json
 import logging
 from functools import lru_cache
@@ -28,6 +35,9 @@ logger = logging.getLogger(__name__)
 MASK = "***masked***"
 # HKDF's `info`: a key derived for credentials differs from any other use of SECRET_KEY.
 DERIVATION_CONTEXT = b"shortsgen platform-account credentials v1"
+# What a key's fingerprint is the HMAC of: a fixed label, so every host computes the same one.
+FINGERPRINT_LABEL = b"shortsgen credentials key fingerprint v1"
+FINGERPRINT_HEX_DIGITS = 16
 
 
 class CredentialsDecryptionError(Exception):
@@ -45,30 +55,51 @@ def derive_key(secret_key: str) -> bytes:
 
 
 @lru_cache(maxsize=8)
-def _build_fernet(raw_keys: str, secret_key: str) -> MultiFernet:
+def _configured_keys(raw_keys: str, secret_key: str) -> tuple[bytes, ...]:
     keys = parse_keys(raw_keys)
     if not keys:
         logger.debug(
             "SHORTSGEN_CREDENTIALS_KEY is not set: credentials are encrypted with a key "
             "derived from SECRET_KEY (development only)"
         )
-        return MultiFernet([Fernet(derive_key(secret_key))])
-    fernets = []
+        return (derive_key(secret_key),)
     for position, key in enumerate(keys, start=1):
         try:
-            fernets.append(Fernet(key))
+            Fernet(key)
         except (ValueError, TypeError):
             # The message names the position, never the key itself.
             raise ImproperlyConfigured(
                 f"SHORTSGEN_CREDENTIALS_KEY: key {position} of {len(keys)} is not a Fernet key "
                 "(32 url-safe base64-encoded bytes)"
             ) from None
-    return MultiFernet(fernets)
+    return tuple(key.encode("ascii") for key in keys)
+
+
+@lru_cache(maxsize=8)
+def _build_fernet(keys: tuple[bytes, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key) for key in keys])
+
+
+def configured_keys() -> tuple[bytes, ...]:
+    """The Fernet keys, the encrypting one first; cached per (keys, SECRET_KEY) so that
+    overriding settings works."""
+    return _configured_keys(settings.CREDENTIALS_KEY, settings.SECRET_KEY)
 
 
 def get_fernet() -> MultiFernet:
-    """The configured keys; cached per (keys, SECRET_KEY) so that overriding settings works."""
-    return _build_fernet(settings.CREDENTIALS_KEY, settings.SECRET_KEY)
+    return _build_fernet(configured_keys())
+
+
+def key_fingerprint(key: bytes) -> str:
+    """The first 16 hex digits of HMAC-SHA256(key, a fixed label): the same key gives the same
+    fingerprint on every host, and the fingerprint gives nothing of the key away."""
+    digest = hmac.new(base64.urlsafe_b64decode(key), FINGERPRINT_LABEL, hashlib.sha256)
+    return digest.hexdigest()[:FINGERPRINT_HEX_DIGITS]
+
+
+def key_fingerprints() -> list[str]:
+    """The fingerprint of each configured key, the encrypting one first."""
+    return [key_fingerprint(key) for key in configured_keys()]
 
 
 def encrypt_credentials(credentials: dict) -> str:

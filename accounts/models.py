@@ -134,3 +134,34 @@ class PlatformAccount(SoftDeleteModel):
             and self.deleted_at is None
             and self.remaining_quota > 0
         )
+
+
+class CredentialsKeyFingerprint(models.Model):
+    """Which key the stored credentials were last encrypted with: its fingerprint, one row.
+
+    Written with every credentials write and by `rotate_credentials`; each host compares it
+    with its own keys when it starts (accounts.checks), so a host given the wrong
+    SHORTSGEN_CREDENTIALS_KEY refuses to start instead of failing every claim. A fingerprint
+    names a key without revealing it (accounts.crypto.key_fingerprint).
+    """
+
+    ONLY_ROW_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ONLY_ROW_ID)
+    fingerprint = models.CharField(max_length=16)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        # Bookkeeping of the key, not a record anyone edits: no console permissions.
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id=1),
+                name="%(app_label)s_%(class)s_one_row",
+                violation_error_message="There is one credentials key fingerprint.",
+            )
+        ]
+
+    def __str__(self):
+        return f"credentials key {self.fingerprint}"

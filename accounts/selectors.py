@@ -3,7 +3,9 @@
 from collections.abc import Sequence
 from datetime import date
 
-from accounts.models import PlatformAccount
+from django.db import connections
+
+from accounts.models import CredentialsKeyFingerprint, PlatformAccount
 
 
 def available_accounts_sql(
@@ -22,3 +24,17 @@ def available_accounts_sql(
         .values("id", "platform", "quota_remaining")
     )
     return accounts.query.sql_with_params()
+
+
+def stored_credentials_key_fingerprint(using: str = "default") -> str | None:
+    """The fingerprint of the key the stored credentials were last encrypted with; None when
+    none was recorded yet, or the table is not migrated yet (a check may run before)."""
+    table = CredentialsKeyFingerprint._meta.db_table
+    if table not in connections[using].introspection.table_names():
+        return None
+    return (
+        CredentialsKeyFingerprint.objects.using(using)
+        .filter(id=CredentialsKeyFingerprint.ONLY_ROW_ID)
+        .values_list("fingerprint", flat=True)
+        .first()
+    )

@@ -14,8 +14,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from accounts.crypto import MASK, encrypt_credentials, rotate_token
-from accounts.models import PlatformAccount, used_today_expression, utc_today
+from accounts.crypto import MASK, encrypt_credentials, key_fingerprints, rotate_token
+from accounts.models import (
+    CredentialsKeyFingerprint,
+    PlatformAccount,
+    used_today_expression,
+    utc_today,
+)
 from core import audit
 from core.exceptions import ApplicationError
 from core.model_update import check_updatable, model_update
@@ -51,6 +56,7 @@ def account_create(
         usage_date=utc_today(),
     )
     _save_unique(account, force_insert=True)
+    credentials_key_record()
     audit.record(
         action="account.create",
         target=account,
@@ -75,6 +81,7 @@ def account_update(
     if credentials is not None:
         data["credentials_encrypted"] = encrypt_credentials(credentials)
         changes["credentials"] = [audit.HIDDEN, audit.HIDDEN]
+        credentials_key_record()
     if account.usage_date != utc_today():
         # Yesterday's count is today's 0: a write resets the stored pair.
         data.update(used_today=0, usage_date=utc_today())
@@ -187,6 +194,7 @@ def accounts_rotate_credentials() -> int:
     for account in accounts:
         account.credentials_encrypted = rotate_token(account.credentials_encrypted)
     PlatformAccount.all_objects.bulk_update(accounts, ["credentials_encrypted"], batch_size=500)
+    credentials_key_record()
     # The accounts were read with `only`: their names are not needed, nor fetched.
     audit.record_many(
         audit.entry(
@@ -199,6 +207,26 @@ def accounts_rotate_credentials() -> int:
         for account in accounts
     )
     return len(accounts)
+
+
+# No savepoint when nested: one statement, inside the transaction that encrypted.
+@transaction.atomic(savepoint=False)
+def credentials_key_record() -> None:
+    """Record the fingerprint of the key credentials are encrypted with now (the first)."""
+    # One upsert, safe when two first writes race; it locks the one row until commit, which
+    # serialises credentials writes (rare: the console and the API's account CRUD).
+    CredentialsKeyFingerprint.objects.bulk_create(
+        [
+            CredentialsKeyFingerprint(
+                id=CredentialsKeyFingerprint.ONLY_ROW_ID,
+                fingerprint=key_fingerprints()[0],
+                recorded_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=["fingerprint", "recorded_at"],
+    )
 
 
 def _lock_live(account_id: int) -> PlatformAccount:

@@ -3,6 +3,7 @@
 import os
 import time
 
+from accounts.crypto import derive_key
 from tools.processes import ROOT
 
 
@@ -34,6 +35,9 @@ ENV = {
     "BENCH_DATABASE_URL": DB,
     "DJANGO_SETTINGS_MODULE": "bench.settings",
     "DJANGO_SECRET_KEY": "bench-only-not-a-secret",
+    # A deployment must name its credentials key; this is the one derived from the secret
+    # above, which the bench used before, so that the credentials of an earlier run still read.
+    "SHORTSGEN_CREDENTIALS_KEY": derive_key("bench-only-not-a-secret").decode(),
     "DJANGO_DEBUG": "false",
     "DJANGO_ALLOWED_HOSTS": "*",
     "DATABASE_CONN_MAX_AGE": "600",

@@ -12,7 +12,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from core import schema  # noqa: F401  (registers the token's OpenAPI extension)
+        from core import (
+            public_url,  # noqa: F401  (registers its deploy check)
+            schema,  # noqa: F401  (registers the token's OpenAPI extension)
+        )
         from core.console_groups import sync_console_groups_after_migrate
         from core.workflow_urls import (
             check_n8n_send_budget,

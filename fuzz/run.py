@@ -30,6 +30,7 @@ from pathlib import Path
 
 import psycopg
 import requests
+from cryptography.fernet import Fernet
 
 from tools import processes
 from tools.processes import BIN, ROOT
@@ -58,6 +59,8 @@ ENV = {
     "DATABASE_URL": DB,
     "DJANGO_SETTINGS_MODULE": "shortsgen.settings",
     "DJANGO_SECRET_KEY": "fuzz-only-not-a-secret",
+    # A deployment must name its credentials key (accounts.E002); the database is new each run.
+    "SHORTSGEN_CREDENTIALS_KEY": Fernet.generate_key().decode(),
     "DJANGO_DEBUG": "false",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
     "SHORTSGEN_LOG_LEVEL": "WARNING",

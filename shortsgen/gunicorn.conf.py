@@ -1,8 +1,10 @@
-"""gunicorn settings: `gunicorn -c shortsgen/gunicorn.conf.py shortsgen.wsgi`.
+"""gunicorn settings. `gunicorn shortsgen.wsgi`, run from the project's directory, reads them
+through ./gunicorn.conf.py; `gunicorn -c shortsgen/gunicorn.conf.py shortsgen.wsgi` names them.
 
 Every value can be overridden from the environment (GUNICORN_* below, or GUNICORN_CMD_ARGS).
 """
 
+import io
 import multiprocessing
 import os
 
@@ -27,7 +29,10 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "1000")
 # access log would repeat it. GUNICORN_ACCESSLOG=- brings it back.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The proxies (addresses or CIDR networks, comma-separated) whose X-Forwarded-Proto gunicorn
+# believes; a load balancer on another machine must be listed, or every request looks like
+# plain HTTP to Django unless DJANGO_BEHIND_TLS_PROXY is set.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # gunicorn's own limit answers a long URL with an HTML 414; ShortsGen bounds the URL itself
 # (SHORTSGEN_MAX_URL_BYTES, core.middleware) and answers in the API's envelope.
 limit_request_line = 0
@@ -50,3 +55,27 @@ if settings.LOG_FORMAT == "json":
 def on_starting(server):
     if settings.SECRET_KEY == settings.INSECURE_DEV_SECRET_KEY and not settings.DEBUG:
         raise SystemExit("DJANGO_SECRET_KEY must be set to serve ShortsGen with gunicorn.")
+    refuse_to_serve_on_failed_checks()
+
+
+def refuse_to_serve_on_failed_checks():
+    """Django's system checks, as `manage.py` runs them, and the credentials key's (the one
+    that reads the database included): an error stops gunicorn before any worker starts."""
+    import django
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+    from django.db import connections
+
+    django.setup()
+    from accounts.checks import CREDENTIALS_TAG  # a module of models: after setup
+
+    # Warnings go to stderr; "no issues" (stdout) is not worth a line of the server's log.
+    quiet = io.StringIO()
+    try:
+        call_command("check", stdout=quiet)
+        call_command("check", tags=[CREDENTIALS_TAG], stdout=quiet)
+    except SystemCheckError as failure:
+        raise SystemExit(str(failure)) from None
+    finally:
+        # The workers are forked from this process: none may inherit its connection.
+        connections.close_all()

@@ -343,7 +343,8 @@ IDEMPOTENCY_KEY_TTL_HOURS = env_int("SHORTSGEN_IDEMPOTENCY_KEY_TTL_HOURS", 24)
 
 # Fernet keys that encrypt platform-account credentials at rest, comma-separated: the first
 # encrypts, all of them decrypt (key rotation). Unset: a key derived from SECRET_KEY, for
-# development and tests only (see accounts/crypto.py).
+# development and tests only (see accounts/crypto.py); a deployment refuses to start without
+# it (accounts/checks.py).
 CREDENTIALS_KEY = env_str("SHORTSGEN_CREDENTIALS_KEY")
 
 # n8n. Workflow URLs used when a project type names none of its own (empty: no workflow, and

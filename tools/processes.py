@@ -107,6 +107,8 @@ class GunicornServer:
         if port_is_taken(self.port):
             raise ServerFailedToStart(f"port {self.port} is taken by another process")
         command = [str(BIN / "gunicorn"), self.app, "--bind", f"127.0.0.1:{self.port}"]
+        # gunicorn's defaults unless `options` names a config (a later --config wins).
+        command += ["--config", "python:tools.gunicorn_defaults"]
         command += ["--workers", str(self.workers), *self.options]
         if self.pidfile:
             command += ["--pid", str(self.pidfile)]

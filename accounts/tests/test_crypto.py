@@ -98,15 +98,6 @@ def test_system_check_reports_a_malformed_key(settings):
     assert check_credentials_key(None) == []
 
 
-def test_deploy_check_warns_when_no_key_is_set(settings):
-    from accounts.checks import check_credentials_key_is_set
-
-    settings.CREDENTIALS_KEY = ""
-    assert [w.id for w in check_credentials_key_is_set(None)] == ["accounts.W001"]
-    settings.CREDENTIALS_KEY = KEY_NEW
-    assert check_credentials_key_is_set(None) == []
-
-
 def test_undecryptable_account_is_a_500_that_names_the_setting(api, settings, make_account):
     settings.CREDENTIALS_KEY = KEY_OLD
     account = make_account(credentials={"api_key": "lost"})

@@ -6,12 +6,14 @@ envelope without the database's words."""
 import http.client
 import logging
 import os
+import secrets
 import socket
 import subprocess
 import sys
 import time
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings as django_settings
 from django.db import DataError, transaction
 from django.urls import path
@@ -321,10 +323,17 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def gunicorn():
-    """A real gunicorn serving ShortsGen on loopback (no database needed by these requests)."""
+def gunicorn(tmp_path):
+    """A real gunicorn serving ShortsGen on loopback with its own configuration (read from
+    ./gunicorn.conf.py), as a production host does; these requests need no database."""
     port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "shortsgen.settings"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "shortsgen.settings",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "SHORTSGEN_CREDENTIALS_KEY": Fernet.generate_key().decode(),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+    }
     gunicorn_bin = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     server = subprocess.Popen(
         [gunicorn_bin, "shortsgen.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 
@@ -145,6 +146,7 @@ def serve(cluster: Cluster, log) -> tuple[subprocess.Popen, Server]:
         "DATABASE_CONN_MAX_AGE": "600",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "SHORTSGEN_CREDENTIALS_KEY": Fernet.generate_key().decode(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "SHORTSGEN_LOG_FORMAT": "json",
     }

@@ -2,64 +2,12 @@
 follow DJANGO_HTTPS, the database connect timeout is set. Each case runs Django in a fresh
 process, since settings are read from the environment once."""
 
-import json
-import os
-import secrets
 import subprocess
-import sys
 
 import pytest
-from cryptography.fernet import Fernet
-from django.conf import settings
 
 from core.testing import ok
-
-
-def production_env(**extra: str) -> dict[str, str]:
-    """The environment of a production process: none of this machine's settings leak in."""
-    inherited = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "SHORTSGEN_", "N8N_", "DATABASE_"))
-    }
-    return {
-        **inherited,
-        "DJANGO_SETTINGS_MODULE": "shortsgen.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "shortsgen.example.com",
-        "SHORTSGEN_CREDENTIALS_KEY": Fernet.generate_key().decode(),
-        "DATABASE_URL": "postgres://shortsgen:password@db.internal:5432/shortsgen",
-        **extra,
-    }
-
-
-def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def settings_under(env: dict[str, str], *names: str) -> dict:
-    script = (
-        "import json; from django.conf import settings as s; "
-        f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=str))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout)
+from core.testing_environment import deploy_check, production_env, settings_under
 
 
 @pytest.mark.parametrize(

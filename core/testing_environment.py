@@ -1,0 +1,58 @@
+"""Django in a fresh process with the environment of a production host: settings are read
+from the environment once, so each case of the deployment tests runs its own process."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    """The environment of a production process: none of this machine's settings leak in."""
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "SHORTSGEN_", "N8N_", "DATABASE_"))
+    }
+    return {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "shortsgen.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "shortsgen.example.com",
+        "SHORTSGEN_CREDENTIALS_KEY": Fernet.generate_key().decode(),
+        "DATABASE_URL": "postgres://shortsgen:password@db.internal:5432/shortsgen",
+        **extra,
+    }
+
+
+def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def settings_under(env: dict[str, str], *names: str) -> dict:
+    script = (
+        "import json; from django.conf import settings as s; "
+        f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)

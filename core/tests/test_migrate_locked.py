@@ -1,0 +1,101 @@
+"""`manage.py migrate_locked`: hosts starting together on one empty PostgreSQL database
+migrate it once; the others wait for the lock and find nothing to apply."""
+
+import io
+import os
+import secrets
+import subprocess
+import sys
+from collections import Counter
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+from core.migration_lock import MIGRATION_LOCK_KEY
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="advisory locks are PostgreSQL's; on SQLite migrate_locked is a plain migrate",
+)
+PROCESSES = 3
+
+
+def server_params(dbname: str) -> dict:
+    database = settings.DATABASES["default"]
+    return {
+        "host": database["HOST"] or "127.0.0.1",
+        "port": database["PORT"] or 5432,
+        "user": database["USER"],
+        "password": database["PASSWORD"] or None,
+        "dbname": dbname,
+    }
+
+
+def database_url(params: dict) -> str:
+    password = f":{params['password']}" if params["password"] else ""
+    return (
+        f"postgres://{params['user']}{password}@{params['host']}:{params['port']}/"
+        f"{params['dbname']}"
+    )
+
+
+@pytest.fixture
+def empty_database():
+    """A database of this test's own, empty, dropped afterwards."""
+    name = f"{settings.DATABASES['default']['NAME']}_migrate_{secrets.token_hex(4)}"
+    with psycopg.connect(**server_params("postgres"), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server_params(name)
+    finally:
+        with psycopg.connect(**server_params("postgres"), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@postgresql_only
+def test_hosts_starting_together_migrate_an_empty_database_once(empty_database):
+    env = {**os.environ, "DATABASE_URL": database_url(empty_database)}
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "migrate_locked", "--noinput"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(PROCESSES)
+    ]
+    outputs = [start.communicate(timeout=90) for start in starts]
+    for start, (stdout, stderr) in zip(starts, outputs, strict=True):
+        assert start.returncode == 0, stderr + stdout
+    stdouts = [stdout for stdout, _ in outputs]
+    # One process applied the migrations; the others waited for it, then had nothing to do.
+    assert sum("Applying " in stdout for stdout in stdouts) == 1, stdouts
+    assert sum("No migrations to apply." in stdout for stdout in stdouts) == PROCESSES - 1
+    assert any("waiting for it" in stdout for stdout in stdouts), stdouts
+
+    with psycopg.connect(**empty_database) as migrated:
+        applied = migrated.execute("SELECT app, name FROM django_migrations").fetchall()
+    assert [row for row, n in Counter(applied).items() if n > 1] == []
+    on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    assert set(applied) == on_disk
+
+
+@postgresql_only
+def test_the_lock_is_released_when_migrate_fails(db):
+    with pytest.raises(CommandError, match="No installed app with label 'no_such_app'"):
+        call_command("migrate_locked", "no_such_app", verbosity=0)
+    with psycopg.connect(**server_params(connection.settings_dict["NAME"])) as other_session:
+        taken = other_session.execute("SELECT pg_try_advisory_lock(%s)", [MIGRATION_LOCK_KEY])
+        assert taken.fetchone()[0] is True
+
+
+def test_an_up_to_date_database_is_left_as_it_is(db):
+    out = io.StringIO()
+    call_command("migrate_locked", stdout=out)
+    assert "No migrations to apply." in out.getvalue()
