@@ -73,13 +73,23 @@ def test_https_turns_on_redirect_secure_cookies_and_hsts():
 
 def test_postgresql_connections_time_out_as_configured():
     env = production_env(DATABASE_CONNECT_TIMEOUT="7")
-    assert settings_under(env, "DATABASES")["DATABASES"]["default"]["OPTIONS"] == {
-        "connect_timeout": 7
-    }
+    options = settings_under(env, "DATABASES")["DATABASES"]["default"]["OPTIONS"]
+    assert options["connect_timeout"] == 7
     env["DATABASE_CONNECT_TIMEOUT"] = "0"
     with pytest.raises(subprocess.CalledProcessError) as failure:
         settings_under(env, "DATABASES")
     assert "DATABASE_CONNECT_TIMEOUT must be at least 1 second" in failure.value.stderr
+
+
+def test_the_hot_statements_are_prepared_unless_a_pooler_forbids_it():
+    # PostgreSQL keeps them prepared, planned once (a generic plan); Django's own queries
+    # bind on the client and never prepare, so the threshold touches nothing else.
+    options = settings_under(production_env(), "DATABASES")["DATABASES"]["default"]["OPTIONS"]
+    assert options["prepare_threshold"] == 0
+    assert "-c plan_cache_mode=force_generic_plan" in options["options"]
+    env = production_env(DATABASE_PREPARED_STATEMENTS="false")
+    options = settings_under(env, "DATABASES")["DATABASES"]["default"]["OPTIONS"]
+    assert "prepare_threshold" not in options and "options" not in options
 
 
 def test_health_probes_are_not_redirected_to_https(anon, settings):
