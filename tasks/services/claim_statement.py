@@ -11,14 +11,14 @@ its IMMEDIATE transactions serialise claims instead. Quotas are filtered in the 
 with no quota left are passed over and block nothing.
 
 `claim` is the hot path on PostgreSQL: those candidates dealt as `claims` deals them
-(priority first, then round-robin between types in the claim's rotation), updated under one
-lease, their attempts opened, their pending projects started, the trail written and the
-payload gathered — one statement, assembled once per process (per number of types, platforms
-and UTC day). It takes the plain case only: every candidate pending (no expired lease to end
-on the way) and no dealt task needing an account (no quota to take under the accounts' lock).
-Otherwise it changes nothing and answers None, and `claims.tasks_claim` does the general
-claim in the same transaction. Parity with the general claim is tested
-(tasks/tests/test_claim_statement.py).
+(priority first, then round-robin between types from the turn of the rotation shared by all
+hosts, `tasks.rotation`), updated under one lease, their attempts opened, their pending
+projects started, the trail written and the payload gathered — one statement, assembled once
+per process (per number of types, platforms, UTC day and max_tasks). It takes the plain case
+only: every candidate pending (no expired lease to end on the way) and no dealt task needing
+an account (no quota to take under the accounts' lock). Otherwise it changes nothing and
+answers None, and `claims.tasks_claim` does the general claim in the same transaction.
+Parity with the general claim is tested (tasks/tests/test_claim_statement.py).
 """
 
 import functools
@@ -33,6 +33,7 @@ from core.models import AuditEntry
 from core.sql_statement import Statement, table
 from projects.models import Project
 from tasks.models import Task, TaskAttempt, TaskConfig, TaskDependency
+from tasks.rotation import SEQUENCE
 from tasks.services.records import TRAIL_ACTOR, TRAIL_COLUMNS, trail_values
 from tasks.task_configs import merged_config
 from workerconfigs.models import WorkerConfig
@@ -107,7 +108,7 @@ _QUOTA = f"({_QUOTA_OF_PLATFORMS} OR (platform_account_id IS NULL AND platform I
 def claim(
     *,
     actor: Actor,
-    types_in_turn: list[str],
+    types: list[str],
     max_tasks: int,
     worker_id: str | None,
     lease_token: str,
@@ -118,10 +119,10 @@ def claim(
 ) -> tuple[list[Task], dict[int, dict]] | None:
     """Claim in one statement (see the module docstring): the tasks, in the order dealt, and
     their payloads; None, having changed nothing, when the general claim must decide."""
-    statement = _statement(len(types_in_turn), platforms, today, max_tasks)
+    statement = _statement(len(types), platforms, today, max_tasks)
     values = {
-        **candidate_values(types_in_turn, now=now),
-        "turns": types_in_turn,
+        **candidate_values(types, now=now),
+        "types": types,
         "worker_id": worker_id,
         "worker_label": worker_id or "(unnamed)",
         "lease_token": lease_token,
@@ -165,11 +166,11 @@ def _statement(
         "WITH ",
         candidate_arms(types, platforms, today, max_tasks),
         f""", candidates AS (
-    SELECT u.*, row_number() OVER (PARTITION BY task_type, priority ORDER BY id) AS turn
+    SELECT u.*, row_number() OVER (PARTITION BY task_type, priority ORDER BY id) AS rank
     FROM ({candidates_union(types)}) u
-), picked AS (
+){_turn(types)}, picked AS (
     SELECT id, row_number() OVER (
-        ORDER BY priority DESC, turn, array_position(%(turns)s::text[], task_type::text)
+        ORDER BY priority DESC, rank, {_place_in_turn(types)}
     ) AS position, platform, platform_account_id
     FROM candidates
     ORDER BY position LIMIT {int(max_tasks)}
@@ -216,6 +217,23 @@ SELECT claimed.*, gate.plain,
 FROM gate LEFT JOIN claimed ON true
 ORDER BY claimed.position""",
     )
+
+
+def _turn(types: int) -> str:
+    """The claim's turn in the rotation shared by every host (`tasks.rotation`), drawn once
+    inside the statement; a claim of one type deals no turns. (`%%`: psycopg's `%`.)"""
+    if types == 1:
+        return ""
+    return f", turn AS (SELECT nextval('{SEQUENCE}') %% {types} AS start)"
+
+
+def _place_in_turn(types: int) -> str:
+    """A candidate's type's place in this claim's turn, as `rotation.in_turn` orders them
+    (`types` sorted, starting at the turn's)."""
+    if types == 1:
+        return "0"
+    place = "array_position(%(types)s::text[], task_type::text) - 1"
+    return f"({place} - (SELECT start FROM turn) + {types}) %% {types}"
 
 
 # The claimed tasks in the order dealt: their attempts and trail entries are numbered so.

@@ -6,12 +6,11 @@ needs a cron job (`leases.tasks_reclaim_expired` does it eagerly for those who w
 
 Fairness between task types (a claim listing several): the claim looks at the best ready
 tasks of each listed type (one index scan per type), serves the highest priority first, and
-between types tied on priority deals round-robin, starting each claim at the next type of a
-rotation kept per process. A flood of one type therefore gets at most its share of the
-claims, never all of them.
+between types tied on priority deals round-robin, starting each claim at the type whose turn
+it is in a rotation shared by every host (`tasks.rotation`). A flood of one type therefore
+gets its share of the claims that list the others too, never all of them.
 """
 
-import itertools
 import secrets
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from core.actors import Actor
 from core.sql_statement import Statement, table
 from projects.models import Project
 from tasks.models import Task, TaskAttempt
+from tasks.rotation import in_turn, next_turn
 from tasks.selectors import claim_payloads
 from tasks.services import claim_statement
 from tasks.services.claim_statement import candidate_arms, candidate_values, candidates_union
@@ -41,9 +41,6 @@ from tasks.services.records import (
 
 Status = Task.Status
 PENDING_PROJECT = Project.Status.PENDING
-
-# Where the next multi-type claim of this process starts dealing (see the module docstring).
-_rotation = itertools.count()
 
 
 def _claim_candidates(
@@ -194,7 +191,7 @@ def _claim_in_one_statement(
     now = timezone.now()
     return claim_statement.claim(
         actor=actor,
-        types_in_turn=_in_turn(sorted(set(task_types))),
+        types=sorted(set(task_types)),
         max_tasks=max_tasks,
         worker_id=worker_id or actor.name or None,
         lease_token=secrets.token_hex(16),
@@ -205,16 +202,9 @@ def _claim_in_one_statement(
     )
 
 
-def _in_turn(types: list[str]) -> list[str]:
-    """The types in the order this claim deals them between ties: the next of the rotation
-    first."""
-    start = next(_rotation) % len(types) if types else 0
-    return types[start:] + types[:start]
-
-
 def _deal(candidates: dict[str, list[Task]], types: list[str], max_tasks: int) -> list[Task]:
     """Take the highest priority first; between types tied on it, round-robin (fairness)."""
-    order = _in_turn(types)
+    order = in_turn(types, next_turn()) if len(types) > 1 else types
     heads = {t: 0 for t in order}
     picked: list[Task] = []
     while len(picked) < max_tasks:

@@ -1,7 +1,6 @@
 """The one-statement claim (tasks/services/claim_statement.py) deals and leaves what the
 general claim does: same tasks in the same order, same payloads, attempts, projects, trail."""
 
-import itertools
 from datetime import timedelta
 
 import pytest
@@ -10,7 +9,7 @@ from django.utils import timezone
 
 from core.testing import ok
 from tasks.models import Task
-from tasks.services import claims
+from tasks.rotation import SEQUENCE
 from tasks.task_configs import task_configs_assign
 from tasks.testing import claim, report
 from tasks.tests.statement_parity import run_both_ways
@@ -28,9 +27,14 @@ def create(api, project, task_type, **fields):
 
 
 @pytest.fixture
-def same_turns(monkeypatch):
-    """Each run deals from the same place of the rotation between types."""
-    return lambda: monkeypatch.setattr(claims, "_rotation", itertools.count())
+def same_turns():
+    """Each run deals from the same place of the rotation between types (tasks.rotation)."""
+
+    def reset():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT setval('{SEQUENCE}', 1, false)")
+
+    return reset
 
 
 def test_types_and_priorities_dealt_alike_with_their_payloads(
@@ -61,8 +65,7 @@ def test_types_and_priorities_dealt_alike_with_their_payloads(
     fast, general = run_both_ways(monkeypatch, scenario, marker=MARKER)
     assert fast == general
     dealt = fast["answers"][0]
-    # Priority first, then round-robin between the types (b's turn first: the draft's
-    # claim took a's).
+    # Priority first, then round-robin between the types (the rotation's turn 1 starts at b).
     assert [(task["task_type"], task["priority"]) for task in dealt] == [
         ("b", 5),
         ("a", 5),

@@ -17,7 +17,7 @@ from core.actors import Actor
 from core.exceptions import ApplicationError
 from projects.models import Project
 from tasks.models import Task
-from tasks.services import TaskSpec, task_update, tasks_claim, tasks_create
+from tasks.services import TaskSpec, task_update, tasks_claim_with_payloads, tasks_create
 from tasks.testing import worker_actor
 
 pytestmark = [
@@ -44,9 +44,11 @@ def _work(
     completed, error = [], None
     try:
         while True:
-            [task] = tasks_claim(
+            # The API's claim: one statement on PostgreSQL (claim_statement).
+            tasks, _ = tasks_claim_with_payloads(
                 actor=actor, task_types=[task_type], lease_seconds=lease_seconds
-            ) or [None]
+            )
+            [task] = tasks or [None]
             if task is None:
                 if Task.objects.filter(task_type=task_type).exclude(status="completed").exists():
                     time.sleep(0.05)  # tasks of killed workers come back when their lease ends
@@ -73,7 +75,7 @@ def _work(
 def _doomed(actor: Actor, task_type: str, lease_seconds: int, claimed) -> None:
     """A worker that claims a few tasks and hangs with them until it is killed."""
     connections.close_all()
-    tasks = tasks_claim(
+    tasks, _ = tasks_claim_with_payloads(
         actor=actor, task_types=[task_type], max_tasks=5, lease_seconds=lease_seconds
     )
     claimed.put([t.id for t in tasks])
