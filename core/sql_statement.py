@@ -82,6 +82,14 @@ class Statement:
         return instances
 
 
+def columns(model, alias: str) -> str:
+    """The model's columns of the table or CTE named `alias`, listed: a prepared statement
+    whose answer named `alias.*` would fail ("cached plan must not change result type")
+    once a migration elsewhere adds a column, until its connection closed."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+
+
 def _cursor():
     """A cursor of the default connection, logged and wrapped as Django's own are; one that
     prepares (server-side binding) where the settings let statements be prepared."""

@@ -30,7 +30,7 @@ from django.db import connection
 from accounts.selectors import available_accounts_sql
 from core.actors import Actor
 from core.models import AuditEntry
-from core.sql_statement import Statement, table
+from core.sql_statement import Statement, columns, table
 from projects.models import Project
 from tasks.models import Task, TaskAttempt, TaskConfig, TaskDependency
 from tasks.rotation import SEQUENCE
@@ -205,7 +205,7 @@ def _statement(
         '{{}}'::jsonb
     FROM started
 )
-SELECT claimed.*, gate.plain,
+SELECT {columns(Task, "claimed")}, gate.plain,
     ARRAY(
         SELECT depends_on_id FROM {dependencies} WHERE task_id = claimed.id
         ORDER BY depends_on_id

@@ -29,7 +29,7 @@ from core import audit
 from core.actors import Actor
 from core.models import AuditEntry
 from core.roles import Role
-from core.sql_statement import Statement, table
+from core.sql_statement import Statement, columns, table
 from projects.models import Project
 from tasks.models import Task, TaskAttempt, TaskDependency
 from tasks.services.progress import derived_status, progress_update_sql
@@ -150,7 +150,7 @@ def _statement(*, with_output: bool, single: bool) -> Statement:
         old_status, new_status, '{PROJECT_STATUS_REASON}', '{{}}'::jsonb
     FROM progress WHERE old_status <> new_status
 )
-SELECT done.*, ARRAY(
+SELECT {columns(Task, "done")}, ARRAY(
     SELECT depends_on_id FROM {dependencies} WHERE task_id = done.id ORDER BY depends_on_id
 ) AS dependency_id_list
 FROM done ORDER BY done.id""",
