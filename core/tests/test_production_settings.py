@@ -73,9 +73,9 @@ def test_https_turns_on_redirect_secure_cookies_and_hsts():
 
 def test_postgresql_connections_time_out_as_configured():
     env = production_env(DATABASE_CONNECT_TIMEOUT="7")
-    assert settings_under(env, "DATABASES")["DATABASES"]["default"]["OPTIONS"] == {
-        "connect_timeout": 7
-    }
+    assert (
+        settings_under(env, "DATABASES")["DATABASES"]["default"]["OPTIONS"]["connect_timeout"] == 7
+    )
     env["DATABASE_CONNECT_TIMEOUT"] = "0"
     with pytest.raises(subprocess.CalledProcessError) as failure:
         settings_under(env, "DATABASES")
