@@ -186,6 +186,10 @@ if DATABASE_CONNECT_TIMEOUT < 1:
 # 1.21, or without max_prepared_statements): they are session state.
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # QuerySet.iterator() outside a transaction would DECLARE a cursor WITH HOLD, session
+    # state that a pooler in transaction mode loses between fetches. Nothing here streams
+    # rows, so the cursors stay on the client everywhere, behind a pooler or not.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     if DATABASE_PREPARED_STATEMENTS:

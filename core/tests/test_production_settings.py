@@ -82,6 +82,21 @@ def test_postgresql_connections_time_out_as_configured():
     assert "DATABASE_CONNECT_TIMEOUT must be at least 1 second" in failure.value.stderr
 
 
+def test_without_prepared_statements_nothing_a_pooler_refuses_is_sent():
+    prepared = settings_under(production_env(), "DATABASES")["DATABASES"]["default"]
+    assert prepared["OPTIONS"] == {
+        "connect_timeout": 5,
+        "prepare_threshold": 0,
+        "options": " -c plan_cache_mode=force_generic_plan",
+    }
+    env = production_env(DATABASE_PREPARED_STATEMENTS="false")
+    pooled = settings_under(env, "DATABASES")["DATABASES"]["default"]
+    # No startup option (PgBouncer 1.18 refuses `options`), psycopg's default of preparing
+    # nothing, and no cursor held across transactions.
+    assert pooled["OPTIONS"] == {"connect_timeout": 5}
+    assert pooled["DISABLE_SERVER_SIDE_CURSORS"] is True
+
+
 def test_health_probes_are_not_redirected_to_https(anon, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert ok(anon.get("/healthz")) == {"status": "ok"}
