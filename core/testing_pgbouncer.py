@@ -144,9 +144,9 @@ class PgBouncer:
             "min_pool_size = 0\n"
             "reserve_pool_size = 0\n"
             f"ignore_startup_parameters = {','.join(self.ignore_startup_parameters)}\n"
-            # Through the whole test: a server connection is closed only when the bouncer is.
-            "server_lifetime = 0\n"
-            "server_idle_timeout = 0\n"
+            # Server connections live through the whole test (0 would mean one use each).
+            "server_lifetime = 86400\n"
+            "server_idle_timeout = 86400\n"
             "log_connections = 0\n"
             "log_disconnections = 0\n"
         )
