@@ -164,7 +164,7 @@ def test_32_workers_complete_20000_tasks_each_exactly_once():
 
 
 # Through PgBouncer the workers claim as the API does (the one-statement claim, unprepared)
-# and half the direct test's tasks: 10,000 take ~70 s on the 2-core reference machine
+# and half the direct test's tasks: 10,000 take 70 to 90 s on the 2-core reference machine
 # (each worker ~300 cycles, each server connection shared by four workers), the same races
 # as 20,000 at half the time beside the rest of the suite.
 POOLED_TASKS = 10_000
