@@ -2,7 +2,12 @@
 drops or refuses the startup options (PgBouncer 1.18 in transaction mode, started by the test).
 Each case runs `manage.py check --database default` in a process of its own."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from core.testing_environment import database_check, production_env
@@ -27,6 +32,21 @@ def test_it_reports_a_pooler_that_dropped_the_startup_options(pgbouncer):
     assert "core.E005" in output
     assert "plan_cache_mode is 'auto'" in output
     assert "DATABASE_PREPARED_STATEMENTS=false" in output
+
+
+def test_gunicorn_refuses_to_start_behind_it(pgbouncer):
+    bouncer = pgbouncer(ignore_startup_parameters=("extra_float_digits", "options"))
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    result = subprocess.run(
+        [gunicorn, "shortsgen.wsgi", "--bind", "127.0.0.1:0", "--no-control-socket"],
+        cwd=settings.BASE_DIR,
+        env=production_env(DATABASE_URL=bouncer.url),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "core.E005" in result.stderr
 
 
 def test_it_reports_a_pooler_that_refused_the_startup_options(pgbouncer):
