@@ -34,7 +34,7 @@ _PR_SET_PDEATHSIG = 1
 def pgbouncer_path() -> str | None:
     configured = os.environ.get("SHORTSGEN_PGBOUNCER")
     if configured:
-        return configured
+        return shutil.which(configured)  # a path that is not an executable is no pgbouncer
     for name in PGBOUNCER_NAMES:
         found = shutil.which(name)
         if found:
