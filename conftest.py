@@ -183,6 +183,39 @@ def browser():
 
 
 @pytest.fixture
+def pgbouncer(django_db_setup):
+    """Starts PgBouncers in transaction mode in front of the test database (see
+    core/testing_pgbouncer.py): `bouncer = pgbouncer(pool_size=2)`; all stopped after the test."""
+    from django.db import connection
+
+    from core.testing_pgbouncer import PgBouncer, pgbouncer_path, pgbouncer_required
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PgBouncer pools PostgreSQL connections")
+    executable = pgbouncer_path()
+    if executable is None:
+        reason = (
+            "PgBouncer tests need pgbouncer: install Debian's `pgbouncer` package "
+            "(apt-get install pgbouncer) or set SHORTSGEN_PGBOUNCER to a pgbouncer binary"
+        )
+        if pgbouncer_required():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    started = []
+
+    def start(**options) -> PgBouncer:
+        bouncer = PgBouncer(executable, dict(connection.settings_dict), **options)
+        started.append(bouncer)
+        return bouncer.start()
+
+    try:
+        yield start
+    finally:
+        for bouncer in started:
+            bouncer.stop()
+
+
+@pytest.fixture
 def console_user(transactional_db):
     """The person the browser signs in as: a superuser, as an operator on day one."""
     from django.contrib.auth import get_user_model

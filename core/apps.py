@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from core import (
+            prepared_statements,  # noqa: F401  (registers its database check)
             public_url,  # noqa: F401  (registers its deploy check)
             schema,  # noqa: F401  (registers the token's OpenAPI extension)
         )

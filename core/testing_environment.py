@@ -41,6 +41,18 @@ def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+def database_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`manage.py check --database default`: the checks that connect, too."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--database", "default"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def settings_under(env: dict[str, str], *names: str) -> dict:
     script = (
         "import json; from django.conf import settings as s; "

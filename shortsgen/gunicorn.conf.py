@@ -59,8 +59,9 @@ def on_starting(server):
 
 
 def refuse_to_serve_on_failed_checks():
-    """Django's system checks, as `manage.py` runs them, and the credentials key's (the one
-    that reads the database included): an error stops gunicorn before any worker starts."""
+    """Django's system checks, as `manage.py` runs them, the credentials key's (the one that
+    reads the database included) and the prepared statements' (the connection's own): an
+    error stops gunicorn before any worker starts."""
     import django
     from django.core.management import call_command
     from django.core.management.base import SystemCheckError
@@ -68,12 +69,13 @@ def refuse_to_serve_on_failed_checks():
 
     django.setup()
     from accounts.checks import CREDENTIALS_TAG  # a module of models: after setup
+    from core.prepared_statements import PREPARED_STATEMENTS_TAG
 
     # Warnings go to stderr; "no issues" (stdout) is not worth a line of the server's log.
     quiet = io.StringIO()
     try:
         call_command("check", stdout=quiet)
-        call_command("check", tags=[CREDENTIALS_TAG], stdout=quiet)
+        call_command("check", tags=[CREDENTIALS_TAG, PREPARED_STATEMENTS_TAG], stdout=quiet)
     except SystemCheckError as failure:
         raise SystemExit(str(failure)) from None
     finally:

@@ -183,9 +183,14 @@ if DATABASE_CONNECT_TIMEOUT < 1:
 # (a generic plan): parsing and planning them cost more than running them. Only those two:
 # every other query goes through Django's client-side binding, which never prepares. Off
 # behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer before
-# 1.21, or without max_prepared_statements): they are session state.
+# 1.21, or without max_prepared_statements): they are session state (README, Behind
+# PgBouncer; core.E005 refuses a connection that shows a pooler dropped or refused the option).
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # QuerySet.iterator() outside a transaction would DECLARE a cursor WITH HOLD, session
+    # state that a pooler in transaction mode loses between fetches. Nothing here streams
+    # rows, so the cursors stay on the client everywhere, behind a pooler or not.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     if DATABASE_PREPARED_STATEMENTS:

@@ -12,10 +12,10 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 
-from core.migration_lock import MIGRATION_LOCK_KEY
+from core.migration_lock import MIGRATION_LOCK_KEY, MigrationLockNotHeld, migration_lock
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -99,3 +99,26 @@ def test_an_up_to_date_database_is_left_as_it_is(db):
     out = io.StringIO()
     call_command("migrate_locked", stdout=out)
     assert "No migrations to apply." in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_says_so_when_a_pooler_ran_the_unlock_on_another_server_connection(pgbouncer):
+    bouncer = pgbouncer(pool_size=2)
+    pooled = connection.copy("pooled")
+    pooled.settings_dict.update(bouncer.settings_dict())
+    connections["pooled"] = pooled
+    other_client = psycopg.connect(bouncer.url)
+    try:
+        not_held = pytest.raises(MigrationLockNotHeld, match="against PostgreSQL directly")
+        with not_held, migration_lock("pooled"):
+            # A transaction of another client is handed the idle server connection the lock
+            # was taken on (PgBouncer reuses the last one freed); the unlock then runs on a
+            # second one, whose session never held it.
+            other_client.execute("SELECT 1")
+        with psycopg.connect(**server_params(connection.settings_dict["NAME"])) as direct:
+            taken = direct.execute("SELECT pg_try_advisory_lock(%s)", [MIGRATION_LOCK_KEY])
+            assert taken.fetchone()[0] is False  # still held, by a pooled server connection
+    finally:
+        other_client.close()
+        pooled.close()
+        del connections["pooled"]

@@ -81,15 +81,19 @@ def test_postgresql_connections_time_out_as_configured():
     assert "DATABASE_CONNECT_TIMEOUT must be at least 1 second" in failure.value.stderr
 
 
-def test_the_hot_statements_are_prepared_unless_a_pooler_forbids_it():
-    # PostgreSQL keeps them prepared, planned once (a generic plan); Django's own queries
-    # bind on the client and never prepare, so the threshold touches nothing else.
-    options = settings_under(production_env(), "DATABASES")["DATABASES"]["default"]["OPTIONS"]
-    assert options["prepare_threshold"] == 0
-    assert "-c plan_cache_mode=force_generic_plan" in options["options"]
+def test_without_prepared_statements_nothing_a_pooler_refuses_is_sent():
+    prepared = settings_under(production_env(), "DATABASES")["DATABASES"]["default"]
+    assert prepared["OPTIONS"] == {
+        "connect_timeout": 5,
+        "prepare_threshold": 0,
+        "options": " -c plan_cache_mode=force_generic_plan",
+    }
     env = production_env(DATABASE_PREPARED_STATEMENTS="false")
-    options = settings_under(env, "DATABASES")["DATABASES"]["default"]["OPTIONS"]
-    assert "prepare_threshold" not in options and "options" not in options
+    pooled = settings_under(env, "DATABASES")["DATABASES"]["default"]
+    # No startup option (PgBouncer 1.18 refuses `options`), psycopg's default of preparing
+    # nothing, and no cursor held across transactions.
+    assert pooled["OPTIONS"] == {"connect_timeout": 5}
+    assert pooled["DISABLE_SERVER_SIDE_CURSORS"] is True
 
 
 def test_health_probes_are_not_redirected_to_https(anon, settings):

@@ -1,6 +1,7 @@
+from django.core.management import CommandError
 from django.core.management.commands import migrate
 
-from core.migration_lock import migration_lock
+from core.migration_lock import MigrationLockNotHeld, migration_lock
 
 
 class Command(migrate.Command):
@@ -13,5 +14,8 @@ class Command(migrate.Command):
         def say_waiting():
             self.stdout.write("Another process is migrating this database; waiting for it.")
 
-        with migration_lock(options["database"], on_wait=say_waiting):
-            super().handle(*args, **options)
+        try:
+            with migration_lock(options["database"], on_wait=say_waiting):
+                super().handle(*args, **options)
+        except MigrationLockNotHeld as exc:
+            raise CommandError(str(exc)) from None
