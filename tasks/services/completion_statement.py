@@ -89,17 +89,7 @@ def _statement(*, with_output: bool, single: bool) -> Statement:
     tasks = table(Task)
     dependencies = table(TaskDependency)
     output = ", task_output = %(output)s::jsonb" if with_output else ""
-    if single:  # the hot case, shorter: one task cannot depend on itself
-        among = "= %(id)s"
-        targets = "SELECT %(id)s::bigint"
-        gate = "count(*) FILTER (WHERE target) = 1"
-    else:
-        among = "= ANY(%(ids)s::bigint[])"
-        targets = "SELECT unnest(%(ids)s::bigint[])"
-        gate = (
-            f"count(*) FILTER (WHERE target) = %(n)s AND NOT EXISTS (SELECT 1 FROM"
-            f" {dependencies} WHERE task_id {among} AND depends_on_id {among})"
-        )
+    among, targets, gate = _targets(single)
     return Statement.of(
         f"""WITH locked AS (
     SELECT t.id, t.task_output AS old_output, t.id {among} AS target
@@ -155,6 +145,19 @@ SELECT {columns(Task, "done")}, ARRAY(
 ) AS dependency_id_list
 FROM done ORDER BY done.id""",
     )
+
+
+def _targets(single: bool) -> tuple[str, str, str]:
+    """How the statement names its tasks: the condition "among them" on an id, the ids as
+    rows, and the gate's test (all of them found; none depending on another)."""
+    if single:  # the hot case, shorter: one task cannot depend on itself
+        return "= %(id)s", "SELECT %(id)s::bigint", "count(*) FILTER (WHERE target) = 1"
+    among = "= ANY(%(ids)s::bigint[])"
+    gate = (
+        f"count(*) FILTER (WHERE target) = %(n)s AND NOT EXISTS (SELECT 1 FROM"
+        f" {table(TaskDependency)} WHERE task_id {among} AND depends_on_id {among})"
+    )
+    return among, "SELECT unnest(%(ids)s::bigint[])", gate
 
 
 # A waiting dependent whose last unfinished dependency completes (the count, before this

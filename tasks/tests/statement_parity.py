@@ -8,16 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from core.models import AuditEntry
 from projects.models import Project
 from tasks.models import Task, TaskAttempt
+from tasks.serializers import TIMESTAMPS
 
 # What differs between two runs by nature: the ids (mapped), the moments, the lease token.
-MOMENTS = {
-    "lease_expires_at",
-    "available_at",
-    "started_at",
-    "completed_at",
-    "created_at",
-    "updated_at",
-}
+MOMENTS = set(TIMESTAMPS)
 
 
 def run_both_ways(monkeypatch, scenario, *, marker: str) -> tuple[dict, dict]:
