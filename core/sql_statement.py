@@ -38,7 +38,8 @@ class Statement:
                 sql.append(piece.sql)
             elif isinstance(piece, str):
                 slots += [(True, name) for name in _NAMED.findall(piece)]
-                # On one line: psycopg caches its parsing of statements up to 4 KB long.
+                # On one line: one line in a log, and psycopg caches its parsing of
+                # statements up to 4 KB long.
                 sql.append(_LINE_BREAKS.sub(" ", _NAMED.sub("%s", piece)))
             else:
                 part_sql, part_params = piece
