@@ -53,8 +53,8 @@ class Statement:
 
     def instances(self, model, values: dict) -> list:
         """Run it and build a `model` instance of each row, as `QuerySet.raw` does: the
-        model's columns (matched by name, in any order) through their fields' converters,
-        any other column set as an attribute.
+        model's columns (matched by name, in any order) through the backend's and their
+        fields' converters, any other column set as an attribute.
 
         On PostgreSQL with DATABASE_PREPARED_STATEMENTS the statement is prepared by the
         connection the first time and planned once (settings: a generic plan), through a
@@ -63,19 +63,26 @@ class Statement:
         """
         with _cursor() as cursor:
             cursor.execute(self.sql, self.params(values))
-            names = [column.name for column in cursor.description]
+            names = [column[0] for column in cursor.description]
             rows = cursor.fetchall()
-        fields = {field.column: field for field in model._meta.concrete_fields}
-        order = [names.index(field.column) for field in model._meta.concrete_fields]
-        attnames = [field.attname for field in model._meta.concrete_fields]
-        converters = [getattr(fields[names[i]], "from_db_value", None) for i in order]
-        extras = [(i, name) for i, name in enumerate(names) if name not in fields]
+        fields = model._meta.concrete_fields
+        order = [names.index(field.column) for field in fields]
+        attnames = [field.attname for field in fields]
+        # The backend's converters and the field's, as the ORM's compiler applies them.
+        cols = [field.get_col(model._meta.db_table) for field in fields]
+        converters = [
+            (col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+            for col in cols
+        ]
+        extras = [(i, name) for i, name in enumerate(names) if name not in set(attnames)]
         instances = []
         for row in rows:
-            loaded = [
-                convert(row[i], None, connection) if convert else row[i]
-                for i, convert in zip(order, converters, strict=True)
-            ]
+            loaded = []
+            for i, (col, convert_all) in zip(order, converters, strict=True):
+                value = row[i]
+                for convert in convert_all:
+                    value = convert(value, col, connection)
+                loaded.append(value)
             instance = model.from_db(connection.alias, attnames, loaded)
             for i, name in extras:
                 setattr(instance, name, row[i])
