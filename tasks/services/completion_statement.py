@@ -12,7 +12,14 @@ records the trail. The SQL is assembled once per process.
 All or nothing: unless every task is live, processing and held under this lease by this
 actor, and none of them depends on another, the statement changes nothing and `complete`
 answers None; the caller then goes the general way (`move`), in the same transaction, which
-answers the 404, the refused lease or the repeated report as before. Parity with `move` is
+answers the 404, the refused lease or the repeated report as before.
+
+It never waits for another transaction's lock on a task (SKIP LOCKED; a row it could not
+lock fails the gate): all of one statement reads one snapshot, taken before any wait, so a
+dependent created meanwhile by the transaction it waited for (a new task naming this one
+as its dependency, which holds it locked until it commits) would go uncounted and wait for
+good. The general path waits instead, and its later statements see what the wait let
+commit. Parity with `move` is
 tested (tasks/tests/test_completion_statement.py): same rows, attempts, counters, statuses
 and trail. One difference, in the trail only: an old `task_output` longer than the trail
 keeps is measured as PostgreSQL writes the JSON, not as Python does.
@@ -100,7 +107,7 @@ def _statement(*, with_output: bool, single: bool) -> Statement:
         t.deleted_at IS NULL AND t.status = '{Status.PROCESSING}'
         AND t.lease_token = %(lease_token)s AND t.lease_holder_id = %(holder)s
     ))
-    ORDER BY t.id FOR NO KEY UPDATE
+    ORDER BY t.id FOR NO KEY UPDATE SKIP LOCKED
 ), gate AS (
     SELECT {gate} AS ok FROM locked
 ), done AS (
@@ -149,15 +156,27 @@ FROM done ORDER BY done.id""",
 
 def _targets(single: bool) -> tuple[str, str, str]:
     """How the statement names its tasks: the condition "among them" on an id, the ids as
-    rows, and the gate's test (all of them found; none depending on another)."""
+    rows, and the gate's test: every task and every dependent locked (none held by another
+    transaction) and, for a batch, none of the tasks depending on another."""
     if single:  # the hot case, shorter: one task cannot depend on itself
-        return "= %(id)s", "SELECT %(id)s::bigint", "count(*) FILTER (WHERE target) = 1"
+        among = "= %(id)s"
+        found = f"count(*) FILTER (WHERE target) = 1 AND {_all_dependents(among)}"
+        return among, "SELECT %(id)s::bigint", found
     among = "= ANY(%(ids)s::bigint[])"
     gate = (
-        f"count(*) FILTER (WHERE target) = %(n)s AND NOT EXISTS (SELECT 1 FROM"
-        f" {table(TaskDependency)} WHERE task_id {among} AND depends_on_id {among})"
+        f"count(*) FILTER (WHERE target) = %(n)s AND {_all_dependents(among)}"
+        f" AND NOT EXISTS (SELECT 1 FROM {table(TaskDependency)} WHERE task_id {among}"
+        f" AND depends_on_id {among})"
     )
     return among, "SELECT unnest(%(ids)s::bigint[])", gate
+
+
+def _all_dependents(among: str) -> str:
+    """Every dependent locked: a row another transaction held was skipped (SKIP LOCKED)."""
+    return (
+        "count(*) FILTER (WHERE NOT target) = (SELECT count(DISTINCT task_id) FROM"
+        f" {table(TaskDependency)} WHERE depends_on_id {among})"
+    )
 
 
 # A waiting dependent whose last unfinished dependency completes (the count, before this

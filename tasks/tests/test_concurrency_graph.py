@@ -220,3 +220,43 @@ def test_the_last_two_dependencies_completing_together_promote_their_dependent()
     assert run_together(complete(0), complete(1)) == []
     statuses = Task.objects.filter(id__in=[join for *_, join in joins]).values_list("status")
     assert {status for (status,) in statuses} == {Task.Status.PENDING}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_completing_a_task_while_a_dependent_of_it_is_created(monkeypatch):
+    # The creation holds the dependency locked until it commits; the worker's completion
+    # starts meanwhile. Had it waited inside its one statement, that statement's snapshot
+    # (taken before the wait) would not hold the new dependent, and the dependent would have
+    # waited for good. It does not wait: it leaves the contended task to the general path.
+    from tasks.services import creation, tasks_claim_with_payloads
+    from tasks.testing import worker_actor
+
+    project = Project.objects.create(name="p", project_type="x")
+    [dependency] = tasks_create([TaskSpec(project_id=project.id, task_type="t")])
+    worker = worker_actor()
+    [held], _ = tasks_claim_with_payloads(actor=worker, task_types=["t"])
+    locked, go = threading.Event(), threading.Event()
+    lock_projects = creation._lock_projects
+
+    def pause_holding_the_dependency(specs):
+        locked.set()
+        assert go.wait(timeout=30)
+        return lock_projects(specs)
+
+    monkeypatch.setattr(creation, "_lock_projects", pause_holding_the_dependency)
+    created = []
+
+    def create():
+        spec = TaskSpec(project_id=project.id, task_type="next", dependencies=[dependency.id])
+        created.extend(tasks_create([spec]))
+
+    def complete():
+        assert locked.wait(timeout=30)
+        report = threading.Timer(0.5, go.set)  # the report is under way, then the creation goes
+        report.start()
+        completed = Task.Status.COMPLETED
+        task_update(task_id=held.id, actor=worker, status=completed, lease_token=held.lease_token)
+
+    assert run_together(create, complete) == []
+    [dependent] = Task.objects.filter(id__in=[task.id for task in created])
+    assert (dependent.status, dependent.unfinished_dependencies) == (Task.Status.PENDING, 0)
