@@ -149,10 +149,12 @@ def tasks_update_by_commit_ids(
 
 
 def _lock_one(condition: Q, *, status: str | None, changes: dict) -> Task:
-    """The one task a report names, locked (with its waiting dependents when it completes)."""
+    """The one task a report names, locked, with its dependents when it completes and with
+    the dependencies it is given (see `locks.lock_tasks`)."""
     check_updatable(model=Task, fields=TASK_UPDATABLE_FIELDS, data=changes)
     completing = status == Status.COMPLETED
-    return lock_tasks(condition, not_found="Task not found", completing=completing)[0]
+    also = changes.get("dependencies") or ()
+    return lock_tasks(condition, not_found="Task not found", completing=completing, also=also)[0]
 
 
 def _repeated(

@@ -260,3 +260,39 @@ def test_a_worker_completing_a_task_while_a_dependent_of_it_is_created(monkeypat
     assert run_together(create, complete) == []
     [dependent] = Task.objects.filter(id__in=[task.id for task in created])
     assert (dependent.status, dependent.unfinished_dependencies) == (Task.Status.PENDING, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_completing_a_task_while_an_edit_makes_another_depend_on_it(monkeypatch):
+    # The edit counts the new dependency as unfinished and, until it commits, holds it
+    # locked: the completion waits for it (the general path), then counts it off.
+    from tasks.services import reports, tasks_claim_with_payloads
+    from tasks.testing import worker_actor
+
+    project = Project.objects.create(name="p", project_type="x")
+    specs = [TaskSpec(project_id=project.id, task_type=name) for name in ("t", "n")]
+    dependency, dependent = tasks_create(specs)
+    worker = worker_actor()
+    [held], _ = tasks_claim_with_payloads(actor=worker, task_types=["t"])
+    counted, go = threading.Event(), threading.Event()
+    check_references = reports._check_references
+
+    def pause_before_commit(tasks, changes):
+        counted.set()
+        assert go.wait(timeout=30)
+        return check_references(tasks, changes)
+
+    monkeypatch.setattr(reports, "_check_references", pause_before_commit)
+
+    def edit():
+        task_update(task_id=dependent.id, actor=Actor.system("test"), dependencies=[dependency.id])
+
+    def complete():
+        assert counted.wait(timeout=30)
+        threading.Timer(0.5, go.set).start()  # the report is under way, then the edit commits
+        completed = Task.Status.COMPLETED
+        task_update(task_id=held.id, actor=worker, status=completed, lease_token=held.lease_token)
+
+    assert run_together(edit, complete) == []
+    dependent.refresh_from_db()
+    assert (dependent.status, dependent.unfinished_dependencies) == (Task.Status.PENDING, 0)
