@@ -59,6 +59,16 @@ def applies(*, actor: Actor, status: str | None, lease_token: str | None, change
     )
 
 
+def complete_if_it_applies(
+    task_ids: list[int], *, actor: Actor, status: str | None, lease_token: str | None, changes
+) -> list[Task] | None:
+    """The report's tasks completed in one statement; None, having changed nothing, when the
+    report is not this case or the statement does not apply to all of them."""
+    if not applies(actor=actor, status=status, lease_token=lease_token, changes=changes):
+        return None
+    return complete(task_ids, actor=actor, lease_token=lease_token, changes=changes)
+
+
 def complete(
     task_ids: list[int], *, actor: Actor, lease_token: str, changes: dict
 ) -> list[Task] | None:

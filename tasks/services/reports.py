@@ -47,14 +47,11 @@ def task_update(
     **changes,
 ) -> Task:
     """Change one task's status and fields (the PATCH of the API and of n8n callbacks)."""
-    if completion_statement.applies(
-        actor=actor, status=status, lease_token=lease_token, changes=changes
-    ):
-        done = completion_statement.complete(
-            [task_id], actor=actor, lease_token=lease_token, changes=changes
-        )
-        if done:
-            return done[0]
+    done = completion_statement.complete_if_it_applies(
+        [task_id], actor=actor, status=status, lease_token=lease_token, changes=changes
+    )
+    if done:
+        return done[0]
     task = _lock_one(Q(id=task_id), status=status, changes=changes)
     if _repeated([task], actor=actor, lease_token=lease_token, status=status, changes=changes):
         return Task.objects.with_dependency_ids().get(id=task.id)
@@ -115,11 +112,9 @@ def tasks_update_by_commit_ids(
     """Report on many tasks at once (by commit ids and/or task ids), all or nothing; unknown
     ones are a 404 naming them."""
     check_updatable(model=Task, fields=TASK_UPDATABLE_FIELDS, data=changes)
-    if not commit_ids and completion_statement.applies(
-        actor=actor, status=status, lease_token=lease_token, changes=changes
-    ):
-        done = completion_statement.complete(
-            list(task_ids), actor=actor, lease_token=lease_token, changes=changes
+    if not commit_ids:
+        done = completion_statement.complete_if_it_applies(
+            list(task_ids), actor=actor, status=status, lease_token=lease_token, changes=changes
         )
         if done:
             return done
