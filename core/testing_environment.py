@@ -30,27 +30,30 @@ def production_env(**extra: str) -> dict[str, str]:
     }
 
 
-def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_in_project(
+    command: list[str], env: dict[str, str], *, timeout: int = 120, check: bool = False
+) -> subprocess.CompletedProcess:
+    """A command run from the project's directory in `env`, its output captured as text."""
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        command,
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
+        check=check,
+    )
+
+
+def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return run_in_project(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env
     )
 
 
 def database_check(env: dict[str, str]) -> subprocess.CompletedProcess:
     """`manage.py check --database default`: the checks that connect, too."""
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--database", "default"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_in_project([sys.executable, "manage.py", "check", "--database", "default"], env)
 
 
 def settings_under(env: dict[str, str], *names: str) -> dict:
@@ -58,13 +61,5 @@ def settings_under(env: dict[str, str], *names: str) -> dict:
         "import json; from django.conf import settings as s; "
         f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=str))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    result = run_in_project([sys.executable, "-c", script], env, timeout=60, check=True)
     return json.loads(result.stdout)

@@ -1,15 +1,13 @@
 """Settings for several hosts behind a load balancer: allowed hosts, the public URL n8n calls
 back, the proxies gunicorn trusts, and gunicorn finding its configuration without `-c`."""
 
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from core.public_url import check_public_url, is_loopback_url
-from core.testing_environment import deploy_check, production_env, settings_under
+from core.testing_environment import deploy_check, production_env, run_in_project, settings_under
 
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 WORKFLOW = "https://n8n.example.com/webhook/execute"
@@ -17,15 +15,8 @@ WORKFLOW = "https://n8n.example.com/webhook/execute"
 
 def gunicorn_config(env: dict[str, str], *args: str) -> dict[str, str]:
     """gunicorn's settings as it would serve from the project's directory (`--print-config`)."""
-    result = subprocess.run(
-        [GUNICORN, *args, "--print-config", "shortsgen.wsgi"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    command = [GUNICORN, *args, "--print-config", "shortsgen.wsgi"]
+    result = run_in_project(command, env, timeout=60, check=True)
     lines = (line.partition("=") for line in result.stdout.splitlines() if "=" in line)
     return {name.strip(): value.strip() for name, _, value in lines}
 
