@@ -8,6 +8,7 @@ compiled parts `(sql, params)` taken as they are — into positional SQL once, a
 only fills in the named values.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -65,16 +66,9 @@ class Statement:
             cursor.execute(self.sql, self.params(values))
             names = [column[0] for column in cursor.description]
             rows = cursor.fetchall()
-        fields = model._meta.concrete_fields
-        order = [names.index(field.column) for field in fields]
-        attnames = [field.attname for field in fields]
-        # The backend's converters and the field's, as the ORM's compiler applies them.
-        cols = [field.get_col(model._meta.db_table) for field in fields]
-        converters = [
-            (col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
-            for col in cols
-        ]
-        extras = [(i, name) for i, name in enumerate(names) if name not in set(attnames)]
+        model_columns, attnames, converters = _loading(model)
+        order = [names.index(column) for column in model_columns]
+        extras = [(i, name) for i, name in enumerate(names) if name not in set(model_columns)]
         instances = []
         for row in rows:
             loaded = []
@@ -88,6 +82,20 @@ class Statement:
                 setattr(instance, name, row[i])
             instances.append(instance)
         return instances
+
+
+@functools.cache
+def _loading(model) -> tuple[list[str], list[str], list[tuple]]:
+    """How rows of `model` are loaded, worked out once per process: its columns, their
+    attribute names, and each one's column expression with the backend's and the field's
+    converters, as the ORM's compiler applies them."""
+    fields = model._meta.concrete_fields
+    cols = [field.get_col(model._meta.db_table) for field in fields]
+    converters = [
+        (col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+        for col in cols
+    ]
+    return [f.column for f in fields], [f.attname for f in fields], converters
 
 
 def columns(model, alias: str) -> str:
