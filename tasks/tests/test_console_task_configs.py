@@ -34,7 +34,9 @@ def test_link_a_config_to_a_task_and_find_it(console):
     link = TaskConfig.objects.get()
     assert (link.task_id, link.config_id, link.override_data) == (task.pk, config.pk, {"fps": 30})
     page.fill("#searchbar", "dreamina")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "q=dreamina" in page.url
     rows = page.locator("#result_list tbody tr")
     assert rows.count() == 1
     assert "dreamina style" in rows.first.inner_text()
