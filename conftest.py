@@ -247,3 +247,13 @@ def console(browser, live_server, console_user, client, request):
     yield Console(page, live_server.url, request.node.name)
     context.close()
     assert not server_errors, f"the console answered 5xx: {server_errors}"
+
+
+@pytest.fixture(autouse=True)
+def _no_listener_left():
+    """A test that made claims wait leaves no listening connection behind (it would keep
+    the test database from being dropped)."""
+    yield
+    from tasks.claim_waits import stop_listening
+
+    stop_listening()

@@ -17,7 +17,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shortsgen.settings")
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threads, because a worker's claim may wait for work (wait_seconds, up to 30 s) holding its
+# thread but no database connection; SHORTSGEN_CLAIM_WAITERS_PER_PROCESS of them at most, the
+# other threads serving everything else (docs/worker-protocol.md, Waiting claims).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = settings.GUNICORN_THREADS
 # Shared with settings: the n8n send budget is checked against it (core.workflow_urls).
 timeout = settings.GUNICORN_TIMEOUT
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
@@ -50,6 +54,14 @@ class JsonLinesLogger(Logger):
 
 if settings.LOG_FORMAT == "json":
     logger_class = JsonLinesLogger
+
+
+def post_worker_init(worker):
+    """Waiting claims answer at once when this worker stops (SIGTERM, max_requests reached):
+    a graceful stop never waits out their wait."""
+    from tasks.claim_waits import stop_waiting_when
+
+    stop_waiting_when(lambda: not worker.alive)
 
 
 def on_starting(server):

@@ -198,6 +198,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         _options["prepare_threshold"] = 0
         _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan"
 
+# The connection each process LISTENs on for tasks becoming ready (waiting claims,
+# tasks/ready_notifications.py): PostgreSQL's own, not a pooler's in transaction mode, where
+# LISTEN hears nothing. Empty: DATABASE_URL's.
+DATABASE_DIRECT_URL = env_str("DATABASE_DIRECT_URL")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -334,6 +339,16 @@ SPECTACULAR_SETTINGS = {
 TASK_DEFAULT_LEASE_SECONDS = env_int("SHORTSGEN_TASK_LEASE_SECONDS", 300)
 # The longest lease a claim or heartbeat may ask for (seconds).
 TASK_MAX_LEASE_SECONDS = env_int("SHORTSGEN_TASK_MAX_LEASE_SECONDS", 86400)
+# Waiting claims (POST /api/tasks/claim with wait_seconds; tasks/claim_waits.py): the longest
+# wait this deployment grants, whatever a worker asks (seconds; 0 turns waiting off), to stay
+# under a load balancer's idle timeout.
+SHORTSGEN_CLAIM_WAIT_LIMIT_SECONDS = env_int("SHORTSGEN_CLAIM_WAIT_LIMIT_SECONDS", 30)
+# gunicorn's threads per worker process (shortsgen/gunicorn.conf.py reads it from here), and
+# how many of them waiting claims may take: the rest serve every other request.
+GUNICORN_THREADS = env_int("GUNICORN_THREADS", 16)
+SHORTSGEN_CLAIM_WAITERS_PER_PROCESS = env_int(
+    "SHORTSGEN_CLAIM_WAITERS_PER_PROCESS", max(1, GUNICORN_THREADS * 3 // 4)
+)
 # Retries: a failed attempt with attempts left waits base * 2**(attempts-1) seconds, at most cap.
 TASK_RETRY_BACKOFF_BASE_SECONDS = env_int("SHORTSGEN_TASK_RETRY_BACKOFF_BASE_SECONDS", 10)
 TASK_RETRY_BACKOFF_MAX_SECONDS = env_int("SHORTSGEN_TASK_RETRY_BACKOFF_MAX_SECONDS", 3600)

@@ -3,12 +3,14 @@ needs beside a claimed task."""
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime, time, timedelta
 
 from django.db.models import Case, Count, F, Min, Q, When
 from django.utils import timezone
 
 from accounts.crypto import CredentialsDecryptionError, decrypt_credentials
-from accounts.models import PlatformAccount
+from accounts.models import PlatformAccount, utc_today
 from core.exceptions import ApplicationError
 from tasks.models import Task, TaskDependency
 from tasks.task_configs import tasks_merged_configs
@@ -28,6 +30,22 @@ def ready_condition(now) -> Q:
     return Q(status=Status.PENDING, available_at__lte=now) | Q(
         status=Status.PROCESSING, lease_expires_at__lte=now
     )
+
+
+def next_time_ready(task_types: Sequence[str]) -> datetime:
+    """The next moment a task of these types becomes ready with time alone: a pending task's
+    `available_at` (a retry's backoff) or a held task's lease running out, or the next
+    midnight UTC, when the accounts' daily quotas start again (a task waiting for quota may
+    then be claimed). One query, on the rows of those types that are pending or held."""
+    now = timezone.now()
+    found = Task.objects.filter(
+        task_type__in=task_types, status__in=[Status.PENDING, Status.PROCESSING]
+    ).aggregate(
+        backoff=Min("available_at", filter=Q(status=Status.PENDING, available_at__gt=now)),
+        lease=Min("lease_expires_at", filter=Q(status=Status.PROCESSING)),
+    )
+    midnight = datetime.combine(utc_today() + timedelta(days=1), time.min, tzinfo=UTC)
+    return min(moment for moment in (*found.values(), midnight) if moment is not None)
 
 
 def task_stats() -> list[dict]:

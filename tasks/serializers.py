@@ -7,6 +7,8 @@ from core.fields import MAX_ID, MAX_INT32, MIN_INT32, ChoiceField, IdField, JSON
 from tasks.models import Task
 from tasks.services import TaskSpec
 
+# The longest wait a claim may ask for (the worker protocol's bound; a deployment may grant less).
+MAX_CLAIM_WAIT_SECONDS = 30
 TIMESTAMPS = (
     "lease_expires_at",
     "available_at",
@@ -234,6 +236,14 @@ class TaskClaimSerializer(serializers.Serializer):
         allow_empty=False,
         max_length=100,
         required=False,
+    )
+    wait_seconds = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_CLAIM_WAIT_SECONDS,
+        default=0,
+        help_text="When no task is ready, wait up to this many seconds for one (the answer "
+        "comes as soon as one is ready; code 1 at the end). 0 answers at once. A deployment "
+        "may grant less (SHORTSGEN_CLAIM_WAIT_LIMIT_SECONDS).",
     )
 
 

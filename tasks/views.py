@@ -13,6 +13,7 @@ from core.schema import NullableProxySerializer
 from core.serializers import message_serializer
 from core.viewsets import ModelViewSet
 from tasks import selectors, services
+from tasks.claim_waits import claim_or_wait
 from tasks.filters import TaskFilter
 from tasks.models import Task
 from tasks.serializers import (
@@ -141,7 +142,8 @@ class TaskViewSet(ModelViewSet):
             200: OpenApiResponse(
                 CLAIM_RESULT,
                 "The claimed task (a list of them when max_tasks is given); code 1 and data "
-                "null when no task is ready.",
+                "null when no task is ready (after wait_seconds, when given). A claim that "
+                "could not wait (too many waiting on this server) says so with Retry-After.",
             ),
             503: OpenApiResponse(
                 description="The bound account's credentials cannot be decrypted with the "
@@ -154,12 +156,15 @@ class TaskViewSet(ModelViewSet):
         params = TaskClaimSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         max_tasks = params.validated_data.get("max_tasks")
-        tasks, payloads = services.tasks_claim_with_payloads(
+        claimed = claim_or_wait(
             actor=Actor.from_request(request), **{"max_tasks": 1, **params.validated_data}
         )
-        if not tasks:
-            return EnvelopeResponse(None, code=1, msg=NOTHING_TO_CLAIM)
-        context = {"payloads": payloads}
+        if not claimed.tasks:
+            response = EnvelopeResponse(None, code=1, msg=NOTHING_TO_CLAIM)
+            if claimed.retry_after is not None:
+                response["Retry-After"] = str(claimed.retry_after)
+            return response
+        tasks, context = claimed.tasks, {"payloads": claimed.payloads}
         if max_tasks is None:
             return Response(ClaimedTaskSerializer(tasks[0], context=context).data)
         return Response(ClaimedTaskSerializer(tasks, many=True, context=context).data)
