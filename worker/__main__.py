@@ -26,6 +26,15 @@ def main(argv=None) -> int:
     parser.add_argument("--max-tasks", type=int, default=1)
     parser.add_argument("--lease-seconds", type=int, default=60)
     parser.add_argument("--platforms", nargs="*")
+    parser.add_argument(
+        "--wait-seconds",
+        type=int,
+        default=20,
+        help="how long each claim waits on the server for work (0-30; 0 polls)",
+    )
+    parser.add_argument(
+        "--poll-seconds", type=float, default=2.0, help="least pause between two empty claims"
+    )
     parser.add_argument("--once", action="store_true", help="stop when nothing is left to claim")
     args = parser.parse_args(argv)
     if not args.token:
@@ -39,6 +48,8 @@ def main(argv=None) -> int:
         max_tasks=args.max_tasks,
         lease_seconds=args.lease_seconds,
         platforms=args.platforms,
+        wait_seconds=args.wait_seconds,
+        poll_seconds=args.poll_seconds,
     )
     done = worker.run(stop_when_idle=args.once)
     logging.info("worker %s processed %d task(s)", worker.worker_id, done)

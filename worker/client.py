@@ -18,13 +18,18 @@ class ShortsGenClient:
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Token {token}"
         self.timeout = timeout
+        # Seconds the server asked the last empty claim to pause (Retry-After: it had too
+        # many claims waiting to let this one wait), else None.
+        self.claim_retry_after: float | None = None
 
-    def _call(self, method: str, path: str, body: dict | None = None):
+    def _call(self, method: str, path: str, body: dict | None = None, *, waits: float = 0):
         response = self.session.request(
-            method, f"{self.base_url}{path}", json=body, timeout=self.timeout
+            method, f"{self.base_url}{path}", json=body, timeout=self.timeout + waits
         )
         envelope = response.json()
         if envelope["code"] == 1 and path == "/api/tasks/claim":
+            retry_after = response.headers.get("Retry-After")
+            self.claim_retry_after = float(retry_after) if retry_after else None
             return None  # nothing to claim
         if envelope["code"] != 0:
             raise WorkerError(envelope["code"], envelope["msg"])
@@ -38,13 +43,19 @@ class ShortsGenClient:
         max_tasks: int = 1,
         lease_seconds: int | None = None,
         platforms: list[str] | None = None,
+        wait_seconds: int = 0,
     ) -> list[dict]:
+        """Up to max_tasks ready tasks; with wait_seconds, the server holds the request until
+        one is ready or the time is up (an empty list)."""
         body = {"task_types": task_types, "worker_id": worker_id, "max_tasks": max_tasks}
         if lease_seconds:
             body["lease_seconds"] = lease_seconds
         if platforms:
             body["platforms"] = platforms
-        return self._call("POST", "/api/tasks/claim", body) or []
+        if wait_seconds:
+            body["wait_seconds"] = wait_seconds
+        self.claim_retry_after = None
+        return self._call("POST", "/api/tasks/claim", body, waits=wait_seconds) or []
 
     # The lease is the token's client's: every call on a claimed task names it by the claim's
     # lease_token (worker_id is only a label, given at the claim).

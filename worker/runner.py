@@ -28,6 +28,7 @@ class Worker:
         lease_seconds: int = 60,
         poll_seconds: float = 2.0,
         platforms: list[str] | None = None,
+        wait_seconds: int = 20,
     ):
         self.client = client
         self.task_types = task_types
@@ -37,23 +38,32 @@ class Worker:
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
         self.platforms = platforms
+        self.wait_seconds = wait_seconds
         self.stopping = threading.Event()
 
     def run(self, *, max_batches: int | None = None, stop_when_idle: bool = False) -> int:
-        """Work until stopped (or idle, or after max_batches); returns tasks processed."""
+        """Work until stopped (or idle, or after max_batches); returns tasks processed.
+
+        Each claim waits on the server up to `wait_seconds` for work (none when stopping
+        when idle: idle then means nothing ready now). Between two empty claims at least
+        `poll_seconds` pass, or what the server asked (Retry-After), so that a server that
+        cannot wait is never asked in a tight loop."""
         done = batches = 0
         while not self.stopping.is_set():
+            asked = time.monotonic()
             tasks = self.client.claim(
                 self.task_types,
                 worker_id=self.worker_id,
                 max_tasks=self.max_tasks,
                 lease_seconds=self.lease_seconds,
                 platforms=self.platforms,
+                wait_seconds=0 if stop_when_idle else self.wait_seconds,
             )
             if not tasks:
                 if stop_when_idle:
                     break
-                self.stopping.wait(self.poll_seconds)
+                pause = self.poll_seconds - (time.monotonic() - asked)
+                self.stopping.wait(max(pause, self.client.claim_retry_after or 0))
                 continue
             done += self.process(tasks)
             batches += 1

@@ -1,6 +1,7 @@
 """The reference worker (worker/) against a live server: claim, heartbeat, handle, report."""
 
 import threading
+import time
 
 import pytest
 
@@ -16,7 +17,10 @@ from worker.__main__ import main
 
 @pytest.fixture
 def client(live_server, transactional_db):
-    return ShortsGenClient(live_server.url, make_token("worker", Role.WORKER))
+    client = ShortsGenClient(live_server.url, make_token("worker", Role.WORKER))
+    yield client
+    # Its kept-alive socket holds a server thread, and that thread a database connection.
+    client.session.close()
 
 
 @pytest.fixture
@@ -136,3 +140,39 @@ def test_the_cli_runs_until_idle(live_server, project):
     token = make_token("cli", Role.WORKER)
     assert main(["--url", live_server.url, "--token", token, "--types", "render", "--once"]) == 0
     assert Task.objects.filter(status="completed").count() == 3
+
+
+def test_a_waiting_worker_takes_work_as_it_comes(client, project):
+    """Its claims wait on the server (wait_seconds), so work made while it waits is taken
+    at once, and nothing is lost between two claims."""
+    seen = []
+    worker = Worker(client, ["render"], lambda task: seen.append(task["id"]), wait_seconds=20)
+    running = threading.Thread(target=worker.run, kwargs={"max_batches": 3})
+    running.start()
+    made = [make(project, 1)[0].id for _ in range(3)]
+    running.join(timeout=30)
+    assert not running.is_alive()
+    assert seen == made
+    assert Task.objects.filter(status="completed").count() == 3
+
+
+def test_a_worker_turned_away_pauses_as_the_server_asks(client, project, settings):
+    """A server with too many claims waiting answers at once with Retry-After: the worker
+    pauses that long instead of asking again in a tight loop."""
+    settings.SHORTSGEN_CLAIM_WAITERS_PER_PROCESS = 0
+    claims = []
+    original = client.claim
+
+    def counted(*args, **kwargs):
+        claims.append(time.monotonic())
+        return original(*args, **kwargs)
+
+    client.claim = counted
+    worker = Worker(client, ["render"], lambda task: None, wait_seconds=20, poll_seconds=0)
+    running = threading.Thread(target=worker.run)
+    running.start()
+    time.sleep(3)
+    worker.stopping.set()
+    running.join(timeout=10)
+    assert client.claim_retry_after == 2
+    assert 1 <= len(claims) <= 2
