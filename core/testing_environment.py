@@ -63,3 +63,24 @@ def settings_under(env: dict[str, str], *names: str) -> dict:
     )
     result = run_in_project([sys.executable, "-c", script], env, timeout=60, check=True)
     return json.loads(result.stdout)
+
+
+def server_params(dbname: str) -> dict:
+    """psycopg's connection parameters for a database of the tests' PostgreSQL server."""
+    database = settings.DATABASES["default"]
+    return {
+        "host": database["HOST"] or "127.0.0.1",
+        "port": database["PORT"] or 5432,
+        "user": database["USER"],
+        "password": database["PASSWORD"] or None,
+        "dbname": dbname,
+    }
+
+
+def database_url(params: dict) -> str:
+    """DATABASE_URL for `server_params(...)`: how a process a test starts finds that database."""
+    password = f":{params['password']}" if params["password"] else ""
+    return (
+        f"postgres://{params['user']}{password}@{params['host']}:{params['port']}/"
+        f"{params['dbname']}"
+    )

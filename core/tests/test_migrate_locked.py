@@ -16,31 +16,13 @@ from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 
 from core.migration_lock import MIGRATION_LOCK_KEY, MigrationLockNotHeld, migration_lock
+from core.testing_environment import database_url, server_params
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="advisory locks are PostgreSQL's; on SQLite migrate_locked is a plain migrate",
 )
 PROCESSES = 3
-
-
-def server_params(dbname: str) -> dict:
-    database = settings.DATABASES["default"]
-    return {
-        "host": database["HOST"] or "127.0.0.1",
-        "port": database["PORT"] or 5432,
-        "user": database["USER"],
-        "password": database["PASSWORD"] or None,
-        "dbname": dbname,
-    }
-
-
-def database_url(params: dict) -> str:
-    password = f":{params['password']}" if params["password"] else ""
-    return (
-        f"postgres://{params['user']}{password}@{params['host']}:{params['port']}/"
-        f"{params['dbname']}"
-    )
 
 
 @pytest.fixture
