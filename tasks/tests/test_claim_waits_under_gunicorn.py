@@ -75,28 +75,35 @@ def workers(server):
         yield claim
 
 
-def waiting_backends(count: int) -> None:
-    """Until both processes listen and `count` claims have looked and found nothing: the
-    listeners' connections, and no other (a waiting claim closes its own)."""
+def other_backends() -> tuple[int, set[int]]:
+    """The listeners connected to the test database, and the pids of its other connections."""
     with connection.cursor() as cursor:
-        for _ in range(200):
-            cursor.execute(
-                "SELECT count(*) FILTER (WHERE application_name = 'shortsgen-listener'),"
-                " count(*) FILTER (WHERE application_name <> 'shortsgen-listener')"
-                " FROM pg_stat_activity WHERE datname = current_database()"
-                " AND pid <> pg_backend_pid()"
-            )
-            listeners, others = cursor.fetchone()
-            if listeners == PROCESSES and others == 0:
-                time.sleep(0.5)  # the last claim has closed its connection; it now waits
-                return
-            time.sleep(0.05)
-    raise AssertionError(f"{listeners} listeners, {others} other connections")
+        cursor.execute(
+            "SELECT pid, application_name FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        rows = cursor.fetchall()
+    listeners = sum(application == "shortsgen-listener" for _, application in rows)
+    return listeners, {pid for pid, application in rows if application != "shortsgen-listener"}
+
+
+def until_waiting(claims, before: set[int]) -> None:
+    """Until the claims, sent after `before` was read, wait: a process listens, and no
+    connection is open but those that were (a waiting claim closes its own; the threads
+    that served the readiness probe keep theirs)."""
+    for _ in range(200):
+        listeners, others = other_backends()
+        if listeners and others <= before and not any(claim.done() for claim in claims):
+            time.sleep(0.5)  # the last claims to arrive have looked and closed their own
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{listeners} listeners, connections {others} (before: {before})")
 
 
 def test_a_task_goes_to_one_claim_of_those_waiting_in_either_process(server, workers, project):
+    before = other_backends()[1]
     claims = [workers(slot, wait_seconds=LONG_WAIT) for slot in range(WAITERS_PER_PROCESS)]
-    waiting_backends(len(claims))
+    until_waiting(claims, before)
     [task] = tasks_create([TaskSpec(project_id=project.id, task_type="render")])
     deadline = time.monotonic() + RESULT_TIMEOUT
     while not any(claim.done() for claim in claims) and time.monotonic() < deadline:
@@ -133,8 +140,9 @@ def test_waiting_claims_leave_threads_for_every_other_request(server, workers, p
 
 
 def test_a_graceful_stop_answers_the_waiting_claims_at_once(server, workers, project):
+    before = other_backends()[1]
     claims = [workers(slot, wait_seconds=LONG_WAIT) for slot in range(2)]
-    waiting_backends(len(claims))
+    until_waiting(claims, before)
     server.process.send_signal(signal.SIGTERM)
     for claim in claims:
         body = claim.result(timeout=RESULT_TIMEOUT).json()
