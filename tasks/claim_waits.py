@@ -184,9 +184,10 @@ def stop_listening(timeout: float = 5.0) -> None:
 def claim_or_wait(*, wait_seconds: int = 0, **terms) -> ClaimOutcome:
     """`tasks_claim_with_payloads(**terms)`; when it finds nothing and `wait_seconds` is
     positive, waits for work as the module docstring says, and claims it."""
+    wait_seconds = min(wait_seconds, settings.SHORTSGEN_CLAIM_WAIT_LIMIT_SECONDS)
     if wait_seconds <= 0:
         return ClaimOutcome(*tasks_claim_with_payloads(**terms))
-    deadline = time.monotonic() + min(wait_seconds, settings.SHORTSGEN_CLAIM_WAIT_LIMIT_SECONDS)
+    deadline = time.monotonic() + wait_seconds
     waiters = process_waiters()
     # In the queue before the first look: a task made ready during it wakes this claim.
     waiter = waiters.enter(terms["task_types"], terms.get("platforms"))

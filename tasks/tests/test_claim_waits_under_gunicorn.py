@@ -31,24 +31,35 @@ LONG_WAIT = 25
 RESULT_TIMEOUT = 10
 
 
-@pytest.fixture
-def server(tmp_path):
-    env = production_env(
-        DATABASE_URL=database_url(server_params(connection.settings_dict["NAME"])),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        GUNICORN_THREADS=str(THREADS),
-        SHORTSGEN_CLAIM_WAITERS_PER_PROCESS=str(WAITERS_PER_PROCESS),
-        SHORTSGEN_THROTTLE_WORKER="none",
-        SHORTSGEN_THROTTLE_CLIENT="none",
-    )
-    with GunicornServer(
-        env=env,
+def direct_url() -> str:
+    """The test database (its name is known once the tests' database is set up)."""
+    return database_url(server_params(connection.settings_dict["NAME"]))
+
+
+def serve(tmp_path, **env: str) -> GunicornServer:
+    return GunicornServer(
+        env=production_env(
+            **{
+                "DATABASE_URL": direct_url(),
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+                "GUNICORN_THREADS": str(THREADS),
+                "SHORTSGEN_CLAIM_WAITERS_PER_PROCESS": str(WAITERS_PER_PROCESS),
+                "SHORTSGEN_THROTTLE_WORKER": "none",
+                "SHORTSGEN_THROTTLE_CLIENT": "none",
+                **env,
+            }
+        ),
         port=free_port(),
         workers=PROCESSES,
         log_path=tmp_path / "gunicorn.log",
         # The project's configuration (a later --config wins over the helper's defaults).
         options=("--config", "shortsgen/gunicorn.conf.py", "--no-control-socket"),
-    ) as running:
+    )
+
+
+@pytest.fixture
+def server(tmp_path):
+    with serve(tmp_path) as running:
         yield running
 
 
@@ -149,3 +160,38 @@ def test_a_graceful_stop_answers_the_waiting_claims_at_once(server, workers, pro
         assert (body["code"], body["data"]) == (1, None)
     server.process.wait(timeout=RESULT_TIMEOUT)
     assert Task.objects.count() == 0
+
+
+def test_behind_pgbouncer_the_listener_connects_directly(tmp_path, pgbouncer, project):
+    """Everything else through PgBouncer in transaction mode (nothing prepared), the
+    listening connection to PostgreSQL itself (DATABASE_DIRECT_URL): a task created while a
+    claim waits wakes it."""
+    bouncer = pgbouncer(pool_size=4)
+    pooled = serve(
+        tmp_path,
+        DATABASE_URL=bouncer.url,
+        DATABASE_PREPARED_STATEMENTS="false",
+        DATABASE_DIRECT_URL=direct_url(),
+    )
+    token = make_token("pooled-worker", Role.WORKER)
+    with pooled, ThreadPoolExecutor(max_workers=1) as pool:
+        claim = pool.submit(
+            requests.post,
+            f"{pooled.url}/api/tasks/claim",
+            json={"task_types": ["render"], "wait_seconds": LONG_WAIT},
+            headers={"Authorization": f"Token {token}"},
+            timeout=LONG_WAIT + 30,
+        )
+        until_listening()
+        [task] = tasks_create([TaskSpec(project_id=project.id, task_type="render")])
+        assert claim.result(timeout=RESULT_TIMEOUT).json()["data"]["id"] == task.id
+
+
+def until_listening() -> None:
+    """Until a listener is connected (a claim waits), and then a moment for it to look."""
+    for _ in range(200):
+        if other_backends()[0]:
+            time.sleep(0.5)
+            return
+        time.sleep(0.05)
+    raise AssertionError("no listener connected")
