@@ -36,13 +36,15 @@ def next_time_ready(task_types: Sequence[str]) -> datetime:
     """The next moment a task of these types becomes ready with time alone: a pending task's
     `available_at` (a retry's backoff) or a held task's lease running out, or the next
     midnight UTC, when the accounts' daily quotas start again (a task waiting for quota may
-    then be claimed). One query, on the rows of those types that are pending or held."""
+    then be claimed). Only moments to come: a task that is ready already and was not
+    claimed (no quota left) would otherwise wake its waiting claims again and again. One
+    query, on the rows of those types that are pending or held."""
     now = timezone.now()
     found = Task.objects.filter(
         task_type__in=task_types, status__in=[Status.PENDING, Status.PROCESSING]
     ).aggregate(
         backoff=Min("available_at", filter=Q(status=Status.PENDING, available_at__gt=now)),
-        lease=Min("lease_expires_at", filter=Q(status=Status.PROCESSING)),
+        lease=Min("lease_expires_at", filter=Q(status=Status.PROCESSING, lease_expires_at__gt=now)),
     )
     midnight = datetime.combine(utc_today() + timedelta(days=1), time.min, tzinfo=UTC)
     return min(moment for moment in (*found.values(), midnight) if moment is not None)
