@@ -59,7 +59,7 @@ WAIT_SECONDS = 20
 # gunicorn's threads per process and the waiting claims each process allows (the project's
 # default share, 3/4). The kernel hands each client's connection to whichever process accepts
 # it first, and a client's claims then stay on its keep-alive connection: the processes'
-# shares are uneven (18, 16, 11 and 5 of 50 seen here), so each allows about half the
+# shares are uneven (24, 18, 5 and 3 of 50 seen here), so each allows about half the
 # clients, not a quarter.
 THREADS = 32
 WAITERS_PER_PROCESS = 24
