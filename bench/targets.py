@@ -105,7 +105,8 @@ TARGETS = (
 # "A task created while 50 workers wait is handed to exactly one of them within 200 ms (p50),
 # and 50 idle waiting workers cause no claim queries while nothing changes." Idle, the server
 # should count nothing at all; the bound leaves room for a stray transaction of the server's
-# own (autovacuum) in the window, and is a hundredth of what 50 workers polling cost.
+# own (autovacuum) in the window, and is under a two-hundredth of what 50 workers polling
+# cost (≈ 114 transactions/s here, docs/performance.md).
 WAIT_LIMITS = (
     Limit(
         "hand_off_p50",
