@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-overview fuzz venv migrate demo token clean
+.PHONY: run test lint format bench bench-waits bench-overview fuzz venv migrate demo token clean
 
 venv: $(VENV)/.installed
 
@@ -48,9 +48,16 @@ format: venv
 
 ## Benchmark (PostgreSQL): claim/complete throughput vs a raw-SQL view and Procrastinate, one
 ## project vs projects of 50, claim latency at 1k and 1M ready tasks; BENCH_RUNS runs (3), the
-## median of each run's ratios. BENCH_DATABASE_URL picks the (separate) database.
+## median of each run's ratios; then bench-waits once. BENCH_DATABASE_URL picks the (separate)
+## database.
 bench: venv
 	$(BIN)/python -m bench.run
+
+## Claims that wait for work (PostgreSQL, BENCH_DATABASE_URL), through gunicorn with the
+## project's configuration: a task handed to one of 50 waiting workers (p50 latency), and the
+## statements 50 waiting workers cost the database against 50 polling once a second (≈ 1 min).
+bench-waits: venv
+	$(BIN)/python -m bench.waiting_claims
 
 ## The console's overview (/admin/) with 1M tasks (PostgreSQL, BENCH_DATABASE_URL): median time.
 bench-overview: venv

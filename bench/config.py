@@ -26,6 +26,10 @@ PROCRASTINATE_JOBS = env_int("BENCH_PROCRASTINATE_JOBS", 10_000)
 # "6,000 tasks in one project" against the same number in projects of 50.
 PROJECT_TASKS = env_int("BENCH_PROJECT_TASKS", 6000)
 SPREAD_PER_PROJECT = 50
+# Claims that wait for work (bench/waiting_claims.py): worker clients, and tasks handed out
+# one at a time while they all wait.
+WAIT_CLIENTS = env_int("BENCH_WAIT_CLIENTS", 50)
+WAIT_ROUNDS = env_int("BENCH_WAIT_ROUNDS", 30)
 # None: a free port, chosen when gunicorn starts.
 PORT = env_int("BENCH_PORT", 0) or None
 RESULTS = ROOT / "bench" / "results"

@@ -1,12 +1,14 @@
 """`make bench`: claim → complete throughput through gunicorn, beside a raw-SQL view and
 Procrastinate; one project of 6,000 tasks against projects of 50; claim latency with 1k and
 1M ready tasks. BENCH_RUNS runs of every phase; each target's ratio is computed within a run
-and reported per run and as the median. Prints a table, writes JSON to bench/results/.
+and reported per run and as the median. Then, once, claims that wait for work
+(bench/waiting_claims.py: its own gunicorn, with the project's configuration). Prints the
+tables, writes JSON to bench/results/.
 
 Environment: BENCH_DATABASE_URL (a database of its own; created if missing), BENCH_RUNS (3),
 BENCH_WORKERS (client processes, 16), BENCH_SECONDS (per phase, 8), BENCH_GUNICORN_WORKERS
 (4), BENCH_LATENCY_ROWS (1000000), BENCH_PROCRASTINATE_JOBS (10000), BENCH_PROJECT_TASKS
-(6000), BENCH_PORT (a free one).
+(6000), BENCH_PORT (a free one), BENCH_WAIT_CLIENTS (50), BENCH_WAIT_ROUNDS (30).
 
 Whatever ends it (an error, a failed phase, Ctrl-C, SIGTERM), gunicorn, the client processes
 and Procrastinate's workers are stopped; a gunicorn left by a run killed with SIGKILL is
@@ -32,8 +34,9 @@ from bench.database import (
     sql,
 )
 from bench.phases import PhaseFailed, claim_latency, procrastinate_throughput, throughput
-from bench.report import format_table
-from bench.targets import summarise
+from bench.report import format_table, format_waits
+from bench.targets import check_waits, summarise
+from bench.waiting_claims import waiting_claims
 from tools.processes import GunicornServer, ServerFailedToStart, free_port, manage, stop_on_signals
 
 # (result key, client mode, task type): the HTTP phases of a run, in order.
@@ -99,6 +102,8 @@ def bench(stamp: str) -> dict:
         log(f"seeding the large latency queue once: {LATENCY_ROWS:,} ready tasks")
         seed_latency_queue()
         runs = [measure_run(number, server.url, token) for number in range(1, config.RUNS + 1)]
+    log("claims that wait for work")
+    waits = waiting_claims(stamp)
     return {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
@@ -110,10 +115,14 @@ def bench(stamp: str) -> dict:
             "latency_rows": LATENCY_ROWS,
             "procrastinate_jobs": config.PROCRASTINATE_JOBS,
             "project_tasks": PROJECT_TASKS,
+            "wait_clients": config.WAIT_CLIENTS,
+            "wait_rounds": config.WAIT_ROUNDS,
         },
         "runs": runs,
         "ratios": summarise(runs),
         "explain_claim": explain_claim(LATENCY_LARGE_TYPE),
+        "waiting_claims": waits,
+        "waiting_targets": check_waits(waits),
     }
 
 
@@ -131,6 +140,8 @@ def main() -> int:
         return 130
     print()
     print(format_table(report["runs"], report["ratios"], LATENCY_ROWS))
+    print()
+    print(format_waits(report["waiting_claims"], report["waiting_targets"]))
     out = RESULTS / f"bench-{stamp}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
     log(f"wrote {out.relative_to(RESULTS.parent.parent)} in {time.monotonic() - started:.0f} s")
