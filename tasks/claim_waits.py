@@ -13,7 +13,8 @@ until one of these wakes it:
   running out, a lease expiring, the accounts' daily quotas starting again at midnight UTC),
   read once when it starts to wait;
 - its deadline (`wait_seconds`, at most SHORTSGEN_CLAIM_WAIT_LIMIT_SECONDS): it answers
-  code 1 as a claim that found nothing;
+  code 1 as a claim that found nothing, without looking once more when it is listening (it
+  would have heard; the worker's next claim looks first thing);
 - the process stopping (gunicorn's graceful shutdown): it answers code 1 at once.
 
 Without a listening connection (SQLite, or PostgreSQL while the listener reconnects) a waiting
@@ -213,6 +214,10 @@ def claim_or_wait(*, wait_seconds: int = 0, **terms) -> ClaimOutcome:
             _release_connection()
             waiters.wait(waiter, pause)
             if stopping():
+                return ClaimOutcome([], {})
+            # The deadline came with nothing heard: no last look, the worker's next claim
+            # looks first thing (a look costs a connection and a claim; docs/performance.md).
+            if not waiter.woken.is_set() and time.monotonic() >= deadline and waiters.listening:
                 return ClaimOutcome([], {})
     finally:
         waiters.leave(waiter)

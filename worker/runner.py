@@ -63,6 +63,10 @@ class Worker:
                 if stop_when_idle:
                     break
                 pause = self.poll_seconds - (time.monotonic() - asked)
+                if self.client.claim_retry_after:
+                    # Its server process had no room for another waiting claim: a new
+                    # connection may reach another process (or host) that has.
+                    self.client.session.close()
                 self.stopping.wait(max(pause, self.client.claim_retry_after or 0))
                 continue
             done += self.process(tasks)

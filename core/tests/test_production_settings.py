@@ -86,7 +86,7 @@ def test_without_prepared_statements_nothing_a_pooler_refuses_is_sent():
     assert prepared["OPTIONS"] == {
         "connect_timeout": 5,
         "prepare_threshold": 0,
-        "options": " -c plan_cache_mode=force_generic_plan",
+        "options": " -c plan_cache_mode=force_generic_plan -c TimeZone=UTC",
     }
     env = production_env(DATABASE_PREPARED_STATEMENTS="false")
     pooled = settings_under(env, "DATABASES")["DATABASES"]["default"]
