@@ -27,7 +27,7 @@ from django.db import connections
 logger = logging.getLogger("shortsgen.tasks")
 
 CHANNEL = "shortsgen_tasks_ready"
-# Seconds between two attempts to reconnect: doubled each time, up to the last.
+# Seconds before each attempt to reconnect, longer after each failure in a row (the last repeats).
 RECONNECT_PAUSES = (0.5, 1, 2, 5, 10, 30)
 # How often the thread looks up from the socket to see whether it was told to stop (no query).
 STOP_CHECK_SECONDS = 1.0
