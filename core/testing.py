@@ -1,5 +1,6 @@
 """Helpers shared by every app's tests: an authenticated client and envelope assertions."""
 
+import gc
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -98,3 +99,11 @@ def assert_utc_timestamp(value: str) -> None:
     """The API's timestamps are ISO 8601 in UTC."""
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     assert parsed.utcoffset() == timedelta(0), value
+
+
+def collect_garbage_first() -> None:
+    """Before a test drives the parser to Python's recursion limit: garbage earlier tests left
+    (sessions, executors, connections) would otherwise be collected at the bottom of that
+    deep stack, where its finalizers fail with RecursionError, which pytest reports as the
+    test's failure."""
+    gc.collect()

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from core.admin_forms import ConsoleJSONField, integrity_errors, refusal_errors
 from core.exceptions import ApplicationError
+from core.testing import collect_garbage_first
 from projects.models import ProjectType
 
 
@@ -51,6 +52,7 @@ def test_the_shape_is_checked():
     ],
 )
 def test_what_the_database_cannot_store_is_refused(text, message):
+    collect_garbage_first()
     assert errors_of(ConsoleJSONField(shape=None), text) == [message]
 
 

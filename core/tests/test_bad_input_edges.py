@@ -24,7 +24,7 @@ from assets.models import Asset
 from core.fields import MAX_ID, MAX_INT32
 from core.models import WorkflowRun
 from core.parsers import MAX_JSON_DEPTH, character_problem, nested_deeper_than
-from core.testing import error, ok
+from core.testing import collect_garbage_first, error, ok
 from inspirations import services as inspiration_services
 from inspirations.models import Inspiration
 from projects.models import Project, ProjectType
@@ -266,6 +266,7 @@ def test_a_nul_in_a_project_type_code_matches_no_route(api, world):
     ids=["arrays", "objects"],
 )
 def test_a_body_nested_5000_deep_is_400(api, world, body):
+    collect_garbage_first()
     url = f"/projects/{world['project']}/regenerate"
     response = api.generic("POST", url, body, content_type="application/json")
     assert error(response, 400) == "Nested deeper than 64 levels."
