@@ -14,7 +14,7 @@ keep a claim always in flight. In order:
 - all at once: one transaction inserts a task for every client; the last one handed out;
 - idle: every client waiting and nothing changing, the statements counted over a window
   between the waits' start and their deadline, and the backends connected to the database;
-  then the statements the waits' ends cost (a last look, code 1, the next claim).
+  then the statements the waits' ends cost (code 1 at the deadline, the next claim).
 
 The server's count is pg_stat_database's (transactions committed and rolled back: each
 statement outside a transaction is one), read after its backends have reported.
@@ -67,8 +67,8 @@ WAITERS_PER_PROCESS = 24
 # readiness, milliseconds on a warm server: a client counts as waiting once its claim has
 # been outstanding this long.
 SETTLE_SECONDS = 0.25
-# No round starts when a client's wait is about to end (its last look, its answer and its
-# next claim would fall into the round).
+# No round starts when a client's wait is about to end (its answer and its next claim
+# would fall into the round).
 DEADLINE_MARGIN_SECONDS = 1.0
 # After the first answer of a round, how long other answers are awaited (there should be none).
 LINGER_SECONDS = 0.2
