@@ -78,7 +78,7 @@ def format_waits(results: dict, verdicts: dict[str, dict]) -> str:
             f" backends: {_backends(idle['backends'])})",
         ),
         (
-            "statements per wait's end (answer, next claim)",
+            "statements per wait's end (answer + next)",
             f"{renewal['per_renewal']:.1f} ({renewal['renewals']} ends)",
         ),
         (

@@ -15,14 +15,10 @@ and Procrastinate's workers are stopped; a gunicorn left by a run killed with SI
 stopped by the next run (bench/results/gunicorn.pid).
 """
 
-import json
-import os
-import platform
 import sys
-import time
-from datetime import UTC, datetime
 
 from bench import config
+from bench.command import ran_when_and_where, run_bench
 from bench.config import ENV, LATENCY_ROWS, LATENCY_SMALL_ROWS, PROJECT_TASKS, RESULTS, log
 from bench.database import (
     LATENCY_LARGE_TYPE,
@@ -33,11 +29,11 @@ from bench.database import (
     seed_latency_queue,
     sql,
 )
-from bench.phases import PhaseFailed, claim_latency, procrastinate_throughput, throughput
+from bench.phases import claim_latency, procrastinate_throughput, throughput
 from bench.report import format_table, format_waits
 from bench.targets import check_waits, summarise
 from bench.waiting_claims import waiting_claims
-from tools.processes import GunicornServer, ServerFailedToStart, free_port, manage, stop_on_signals
+from tools.processes import GunicornServer, free_port, manage
 
 # (result key, client mode, task type): the HTTP phases of a run, in order.
 HTTP_PHASES = (
@@ -87,7 +83,6 @@ def bench(stamp: str) -> dict:
     )
     ensure_database()
     token = manage("create_api_token", "bench", "--role", "worker", "--rotate", env=ENV)
-    RESULTS.mkdir(exist_ok=True)
     server = GunicornServer(
         env=ENV,
         port=config.PORT or free_port(),
@@ -105,8 +100,7 @@ def bench(stamp: str) -> dict:
     log("claims that wait for work")
     waits = waiting_claims(stamp)
     return {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        **ran_when_and_where(),
         "config": {
             "runs": config.RUNS,
             "workers": config.WORKERS,
@@ -126,26 +120,17 @@ def bench(stamp: str) -> dict:
     }
 
 
+def tables(report: dict) -> str:
+    return "\n\n".join(
+        [
+            format_table(report["runs"], report["ratios"], LATENCY_ROWS),
+            format_waits(report["waiting_claims"], report["waiting_targets"]),
+        ]
+    )
+
+
 def main() -> int:
-    stop_on_signals()
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    started = time.monotonic()
-    try:
-        report = bench(stamp)
-    except (ServerFailedToStart, PhaseFailed) as failure:
-        log(f"failed: {failure}")
-        return 1
-    except KeyboardInterrupt:
-        log("interrupted; gunicorn and the run's processes are stopped")
-        return 130
-    print()
-    print(format_table(report["runs"], report["ratios"], LATENCY_ROWS))
-    print()
-    print(format_waits(report["waiting_claims"], report["waiting_targets"]))
-    out = RESULTS / f"bench-{stamp}.json"
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    log(f"wrote {out.relative_to(RESULTS.parent.parent)} in {time.monotonic() - started:.0f} s")
-    return 0
+    return run_bench("bench", bench, tables)
 
 
 if __name__ == "__main__":

@@ -24,21 +24,19 @@ BENCH_WAIT_CLIENTS (50), BENCH_WAIT_ROUNDS (30).
 """
 
 import contextlib
-import json
 import os
-import platform
 import statistics
 import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import requests
 
 from bench import config
+from bench.command import ran_when_and_where, run_bench
 from bench.config import DB, ENV, RESULTS, log
 from bench.database import ensure_database, sql
 from bench.phases import REQUEST_TIMEOUT, PhaseFailed
@@ -47,11 +45,9 @@ from bench.targets import check_waits
 from tools.processes import (
     ROOT,
     GunicornServer,
-    ServerFailedToStart,
     free_port,
     group_members,
     manage,
-    stop_on_signals,
 )
 
 TASK_TYPE = "wait-bench"
@@ -505,32 +501,22 @@ def waiting_claims(stamp: str) -> dict:
     }
 
 
-def main() -> int:
-    stop_on_signals()
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    started = time.monotonic()
-    RESULTS.mkdir(exist_ok=True)
-    try:
-        ensure_database()
-        results = waiting_claims(stamp)
-    except (ServerFailedToStart, PhaseFailed) as failure:
-        log(f"failed: {failure}")
-        return 1
-    except KeyboardInterrupt:
-        log("interrupted; gunicorn and the clients are stopped")
-        return 130
-    report = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+def measure(stamp: str) -> dict:
+    ensure_database()
+    results = waiting_claims(stamp)
+    return {
+        **ran_when_and_where(),
         "waiting_claims": results,
         "waiting_targets": check_waits(results),
     }
-    print()
-    print(format_waits(results, report["waiting_targets"]))
-    out = RESULTS / f"waits-{stamp}.json"
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    log(f"wrote {out.relative_to(RESULTS.parent.parent)} in {time.monotonic() - started:.0f} s")
-    return 0
+
+
+def main() -> int:
+    return run_bench(
+        "waits",
+        measure,
+        lambda report: format_waits(report["waiting_claims"], report["waiting_targets"]),
+    )
 
 
 if __name__ == "__main__":
