@@ -1,4 +1,5 @@
-"""What the tasks' tests share: a worker's Actor, and the claim and report requests."""
+"""What the tasks' tests share: a worker's Actor, the claim and report requests, and a
+worker's step through the services."""
 
 from core.actors import Actor
 from core.models import ApiClient
@@ -15,6 +16,30 @@ def worker_actor(name: str = "test-worker") -> Actor:
     elif client.role != Role.WORKER:
         api_client_set_role(client=client, role=Role.WORKER)
     return Actor(role=Role.WORKER, name=name, user_id=client.user_id)
+
+
+def complete_next(actor: Actor, task_type: str, *, lease_seconds: int, output: dict):
+    """One step of a worker, through the services the API calls: claim one task of the type
+    as POST /api/tasks/claim does (on PostgreSQL one statement, the prepared one) and report
+    it completed as PATCH /api/tasks/{id} does. The task, or None when none was ready;
+    ApplicationError when its lease was taken over before the report (the new holder
+    reports)."""
+    from tasks.services import task_update, tasks_claim_with_payloads
+
+    claimed, _ = tasks_claim_with_payloads(
+        actor=actor, task_types=[task_type], lease_seconds=lease_seconds
+    )
+    if not claimed:
+        return None
+    [task] = claimed
+    task_update(
+        task_id=task.id,
+        actor=actor,
+        status="completed",
+        task_output=output,
+        lease_token=task.lease_token,
+    )
+    return task
 
 
 def claim(worker_api, *task_types, **extra):

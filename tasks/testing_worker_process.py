@@ -17,8 +17,7 @@ def main(worker_name: str, task_type: str) -> None:
     django.setup()
     from django.db import connection
 
-    from tasks.services import task_update, tasks_claim_with_payloads
-    from tasks.testing import worker_actor
+    from tasks.testing import complete_next, worker_actor
 
     actor = worker_actor(worker_name)
     completed, backends = [], set()
@@ -28,21 +27,9 @@ def main(worker_name: str, task_type: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             backends.add(cursor.fetchone()[0])
-        # The claim of POST /api/tasks/claim, and below the report of PATCH /api/tasks/{id}:
-        # on PostgreSQL one statement each, the prepared ones.
-        claimed, _ = tasks_claim_with_payloads(
-            actor=actor, task_types=[task_type], lease_seconds=60
-        )
-        [task] = claimed or [None]
+        task = complete_next(actor, task_type, lease_seconds=60, output={"by": worker_name})
         if task is None:
             break
-        task_update(
-            task_id=task.id,
-            actor=actor,
-            status="completed",
-            task_output={"by": worker_name},
-            lease_token=task.lease_token,
-        )
         completed.append(task.id)
     print(json.dumps({"completed": completed, "backends": sorted(backends)}))
 

@@ -19,8 +19,8 @@ from core.exceptions import ApplicationError
 from core.testing_pgbouncer import use_pooled_database
 from projects.models import Project
 from tasks.models import Task
-from tasks.services import TaskSpec, task_update, tasks_claim_with_payloads, tasks_create
-from tasks.testing import worker_actor
+from tasks.services import TaskSpec, tasks_claim_with_payloads, tasks_create
+from tasks.testing import complete_next, worker_actor
 
 pytestmark = [
     pytest.mark.skipif(
@@ -36,11 +36,6 @@ FORK = multiprocessing.get_context("fork")
 def _workers(prefix: str, count: int) -> list[Actor]:
     """One worker-role API client per process (made before forking): each holds its leases."""
     return [worker_actor(f"{prefix}{slot}") for slot in range(count)]
-
-
-def _claim_as_the_api_does(**claim) -> list[Task]:
-    """The claim of POST /api/tasks/claim: on PostgreSQL one statement (claim_statement)."""
-    return tasks_claim_with_payloads(**claim)[0]
 
 
 def _work(
@@ -65,26 +60,18 @@ def _work(
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_backend_pid()")
                     backends.add(cursor.fetchone()[0])
-            claimed = _claim_as_the_api_does(
-                actor=actor, task_types=[task_type], lease_seconds=lease_seconds
-            )
-            [task] = claimed or [None]
+            try:
+                task = complete_next(
+                    actor, task_type, lease_seconds=lease_seconds, output={"by": slot}
+                )
+            except ApplicationError:
+                continue  # our lease was taken over: the new holder reports
             if task is None:
                 if Task.objects.filter(task_type=task_type).exclude(status="completed").exists():
                     time.sleep(0.05)  # tasks of killed workers come back when their lease ends
                     continue
                 break
-            try:
-                task_update(
-                    task_id=task.id,
-                    actor=actor,
-                    status="completed",
-                    task_output={"by": slot},
-                    lease_token=task.lease_token,
-                )
-                completed.append(task.id)
-            except ApplicationError:
-                pass  # our lease was taken over: the new holder reports
+            completed.append(task.id)
     except Exception as exc:  # e.g. the server refusing one more connection: like a crash
         error = repr(exc)
     finally:
