@@ -27,6 +27,8 @@ from django.db import connections
 logger = logging.getLogger("shortsgen.tasks")
 
 CHANNEL = "shortsgen_tasks_ready"
+# Its thread's name, and its connection's application_name (pg_stat_activity shows it).
+LISTENER_NAME = "shortsgen-listener"
 # Seconds before each attempt to reconnect, longer after each failure in a row (the last repeats).
 RECONNECT_PAUSES = (0.5, 1, 2, 5, 10, 30)
 # How often the thread looks up from the socket to see whether it was told to stop (no query).
@@ -63,7 +65,7 @@ class Listener:
         self.connect = connect
         self.listening = False
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="shortsgen-listener", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=LISTENER_NAME, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -119,7 +121,7 @@ def connect_directly() -> psycopg.Connection:
         "host": database.get("HOST") or None,
         "port": database.get("PORT") or None,
         "connect_timeout": options.get("connect_timeout", settings.DATABASE_CONNECT_TIMEOUT),
-        "application_name": "shortsgen-listener",
+        "application_name": LISTENER_NAME,
         # A listener sends nothing for hours: the kernel's probes tell a dead peer from a
         # quiet one within about a minute.
         "keepalives": 1,

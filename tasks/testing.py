@@ -75,3 +75,16 @@ def dependency_counts_wrong() -> list[tuple[int, int, int]]:
     counts = Task.all_objects.annotate(true_count=Coalesce(Subquery(unfinished), 0))
     wrong = counts.exclude(unfinished_dependencies=F("true_count"))
     return list(wrong.values_list("id", "unfinished_dependencies", "true_count"))
+
+
+def other_connections() -> list[tuple]:
+    """The other connections to the (PostgreSQL) test database, by pid, as the server sees
+    them: (pid, application_name, when its last statement started)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, query_start FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY pid"
+        )
+        return cursor.fetchall()

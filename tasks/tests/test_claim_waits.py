@@ -22,7 +22,7 @@ from projects.models import Project
 from tasks import claim_waits
 from tasks.models import Task
 from tasks.services import TaskSpec, task_update, tasks_create
-from tasks.testing import worker_actor
+from tasks.testing import other_connections, worker_actor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -237,9 +237,9 @@ def test_idle_waiting_claims_send_no_query_and_hold_no_connection(waiting, proje
     claims = [waiting(f"w{slot}", ["render"], wait_seconds=LONG_WAIT) for slot in range(10)]
     wait_until_waiting(10)
     time.sleep(0.2)  # the last claim closes its connection just after it enters the queue
-    before = other_backends()
+    before = other_connections()
     time.sleep(2)
-    after = other_backends()
+    after = other_connections()
     assert before == after, "a connection ran a statement while every claim waited"
     assert [application for _, application, _ in after] == ["shortsgen-listener"]
     make(project, 10)
@@ -261,16 +261,6 @@ def test_a_listener_that_lost_its_connection_reconnects_and_misses_nothing(waiti
     wait_until_waiting(1)
     [again] = make(project)
     assert answer(later)["data"]["id"] == again.id
-
-
-def other_backends() -> list[tuple]:
-    """The other connections to this database: (pid, application, last statement's start)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid, application_name, query_start FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY pid"
-        )
-        return cursor.fetchall()
 
 
 def report_as(worker: str, claimed: dict, **body) -> None:

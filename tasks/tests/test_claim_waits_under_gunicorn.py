@@ -16,7 +16,9 @@ from core.testing import make_token
 from core.testing_environment import database_url, production_env, server_params
 from projects.models import Project
 from tasks.models import Task
+from tasks.ready_notifications import LISTENER_NAME
 from tasks.services import TaskSpec, tasks_create
+from tasks.testing import other_connections
 from tools.processes import GunicornServer, free_port
 
 pytestmark = [
@@ -88,14 +90,9 @@ def workers(server):
 
 def other_backends() -> tuple[int, set[int]]:
     """The listeners connected to the test database, and the pids of its other connections."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid, application_name FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        rows = cursor.fetchall()
-    listeners = sum(application == "shortsgen-listener" for _, application in rows)
-    return listeners, {pid for pid, application in rows if application != "shortsgen-listener"}
+    rows = other_connections()
+    listeners = sum(application == LISTENER_NAME for _, application, _ in rows)
+    return listeners, {pid for pid, application, _ in rows if application != LISTENER_NAME}
 
 
 def until_waiting(claims, before: set[int]) -> None:
